@@ -1,0 +1,5 @@
+#pragma once
+
+namespace ktstr::cli {
+int main(int argc, char** argv);
+}

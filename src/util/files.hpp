@@ -1,0 +1,21 @@
+#pragma once
+// Small file helpers with errors that name the file.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ktstr {
+
+std::string read_file(const std::filesystem::path& p);
+std::optional<std::string> try_read_file(const std::filesystem::path& p);
+// Writes atomically: temp file in the same directory, then rename.
+void write_file_atomic(const std::filesystem::path& p, std::string_view data);
+std::string trim(std::string_view s);
+std::vector<std::string> split(std::string_view s, char sep);
+
+// Per-user cache root: $KTSTR_CACHE_DIR, else $XDG_CACHE_HOME/ktstr,
+// else ~/.cache/ktstr. Created on demand.
+std::filesystem::path cache_root();
+
+}  // namespace ktstr
