@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs everything ktstr needs on Debian 12 (bookworm), builds it and
+# fetches the default guest kernel. Idempotent; works as root or with sudo.
+#   scripts/bootstrap.sh [BUILD_DIR]      (default: build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${1:-build}
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "bootstrap: need root or sudo to install packages" >&2; exit 2; }
+  SUDO="sudo"
+fi
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  # libraries
+  libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libtomlplusplus-dev libsqlite3-dev liblz4-dev libzstd-dev liblzma-dev
+  libelf-dev zlib1g-dev
+  # running guests
+  qemu-system-x86 busybox-static cpio zstd xz-utils
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}" >&2
+  $SUDO apt-get update -q >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "bootstrap: building ktstr in $BUILD_DIR" >&2
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)"
+
+# The default kernel (Debian's sched_ext kernel) into the ktstr cache; a no-op
+# when it is already there.
+"$BUILD_DIR/ktstr" kernel fetch

@@ -1,0 +1,84 @@
+#include "guest/actions.hpp"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+
+namespace ktstr::guest {
+namespace {
+
+constexpr const char* kGuestPath = "/usr/local/bin:/bin:/sbin:/usr/bin:/usr/sbin";
+
+[[noreturn]] void exec_shell(const char* const* argv) {
+  ::setenv("PATH", kGuestPath, 1);
+  ::setenv("HOME", "/tmp", 1);
+  ::setenv("TERM", "linux", 1);
+  ::execv("/bin/sh", const_cast<char* const*>(argv));
+  std::perror("ktstr guest: exec /bin/sh");
+  ::_exit(127);
+}
+
+int wait_child(pid_t pid) {
+  int ws = 0;
+  while (::waitpid(pid, &ws, 0) < 0) {
+    if (errno != EINTR) return 127;
+  }
+  if (WIFEXITED(ws)) return WEXITSTATUS(ws);
+  return 128 + WTERMSIG(ws);
+}
+
+// `--exec CMD`: output goes to the init port, which the host echoes.
+int run_exec(const Request& r, int port_fd) {
+  pid_t pid = ::fork();
+  if (pid < 0) fail_errno("fork");
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, 0);
+    if (port_fd >= 0) {
+      ::dup2(port_fd, 1);
+      ::dup2(port_fd, 2);
+    }
+    const char* argv[] = {"sh", "-c", r.command.c_str(), nullptr};
+    exec_shell(argv);
+  }
+  return wait_child(pid);
+}
+
+// Interactive shell on the console UART, with it as controlling terminal so
+// job control and Ctrl-C work.
+int run_shell() {
+  pid_t pid = ::fork();
+  if (pid < 0) fail_errno("fork");
+  if (pid == 0) {
+    ::setsid();
+    int tty = ::open("/dev/ttyS0", O_RDWR);
+    if (tty >= 0) {
+      ::ioctl(tty, TIOCSCTTY, 1);
+      for (int fd = 0; fd < 3; ++fd) ::dup2(tty, fd);
+    }
+    std::printf("ktstr: guest shell; `exit` or Ctrl-D powers the VM off\n");
+    std::fflush(stdout);
+    const char* argv[] = {"sh", "-i", nullptr};
+    exec_shell(argv);
+  }
+  return wait_child(pid);
+}
+
+}  // namespace
+
+int run_action(const Request& request, Publisher& pub, int port_fd) {
+  pub.stage("action " + request.action);
+  if (request.action == "exec") return run_exec(request, port_fd);
+  if (request.action == "shell") return run_shell();
+  fail("unknown guest action '{}'", request.action);
+}
+
+}  // namespace ktstr::guest

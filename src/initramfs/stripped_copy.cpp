@@ -1,0 +1,50 @@
+#include "initramfs/stripped_copy.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "initramfs/sha256.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/log.hpp"
+#include "util/process.hpp"
+
+namespace ktstr::initramfs {
+namespace fs = std::filesystem;
+
+namespace {
+bool has_debug_sections(const fs::path& p) {
+  auto r = run_capture({"objdump", "-h", p.string()}, std::chrono::seconds(30));
+  return r.status.ok() && r.out.find(" .debug_") != std::string::npos;
+}
+}  // namespace
+
+fs::path stripped_copy(const fs::path& binary) {
+  fs::path real = fs::canonical(binary);
+  struct stat st {};
+  if (::stat(real.c_str(), &st) != 0) fail_errno("stat " + real.string());
+  if (!find_in_path("objcopy")) return real;
+  std::string identity = fmt::format("{}\n{}\n{}\n{}", real.string(), st.st_size,
+                                     st.st_mtim.tv_sec * 1000000000ll + st.st_mtim.tv_nsec, st.st_ino);
+  fs::path dir = cache_root() / "stripped" / sha256_hex(identity).substr(0, 32);
+  fs::path out = dir / real.filename();
+  if (fs::exists(out)) return out;
+  if (!has_debug_sections(real)) return real;
+
+  fs::create_directories(dir);
+  fs::path tmp = out;
+  tmp += fmt::format(".tmp.{}", ::getpid());
+  auto r = run_capture({"objcopy", "--strip-debug", real.string(), tmp.string()}, std::chrono::minutes(2));
+  if (!r.status.ok()) {
+    fs::remove(tmp);
+    log::warn("objcopy --strip-debug {} failed ({}); packing it unstripped", real.string(),
+              r.status.describe());
+    return real;
+  }
+  fs::rename(tmp, out);
+  return out;
+}
+
+}  // namespace ktstr::initramfs

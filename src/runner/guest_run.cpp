@@ -1,0 +1,123 @@
+#include "runner/guest_run.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "initramfs/elf_info.hpp"
+#include "initramfs/initramfs_builder.hpp"
+#include "initramfs/stripped_copy.hpp"
+#include "kernel/kernel_resolve.hpp"
+#include "util/error.hpp"
+#include "util/fd.hpp"
+#include "util/files.hpp"
+#include "util/log.hpp"
+#include "vm/qemu/qemu_backend.hpp"
+
+namespace ktstr::runner {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+initramfs::InitramfsSpec base_spec(const GuestRunOptions& o) {
+  initramfs::InitramfsSpec spec;
+  spec.binaries.push_back({initramfs::stripped_copy(fs::read_symlink("/proc/self/exe")), "/init", 0755});
+  for (const auto& f : o.include_files) {
+    std::error_code ec;
+    if (!fs::is_regular_file(f, ec)) fail("--include-files: {} is not a regular file", f.string());
+    std::string guest = "/usr/local/bin/" + f.filename().string();
+    if (initramfs::try_read_elf_info(f))
+      spec.binaries.push_back({fs::absolute(f), guest, 0755});
+    else
+      spec.entries.push_back(initramfs::Entry::from_host(guest, fs::absolute(f), 0755));
+  }
+  spec.include_busybox = o.busybox;
+  // Uncompressed: under TCG the guest decompressing costs more than the
+  // kernel copying a few more megabytes (see bench/).
+  spec.compression = initramfs::Compression::none;
+  return spec;
+}
+
+// Base archive (cached) + per-run request segment, in one memfd QEMU reads.
+Fd pack_initrd(const GuestRunOptions& o) {
+  initramfs::BuildStats stats;
+  fs::path base = initramfs::build_cached(base_spec(o), &stats);
+  log::debug("{}", initramfs::describe(stats));
+
+  initramfs::InitramfsSpec run;
+  run.skeleton = false;
+  run.entries.push_back(initramfs::Entry::from_bytes(guest::kRequestPath, guest::request_to_json(o.request)));
+  std::string overlay = initramfs::build_bytes(run);
+
+  Fd fd(::memfd_create("ktstr-initrd", MFD_CLOEXEC));
+  if (!fd) fail_errno("memfd_create for initramfs");
+  std::string bytes = read_file(base);
+  bytes += overlay;
+  size_t off = 0;
+  while (off < bytes.size()) {
+    ssize_t n = ::write(fd.get(), bytes.data() + off, bytes.size() - off);
+    if (n < 0) fail_errno("write initramfs memfd");
+    off += static_cast<size_t>(n);
+  }
+  return fd;
+}
+
+}  // namespace
+
+uint64_t default_memory_mb(const vm::VmTopology& t) {
+  return std::max<uint64_t>(uint64_t{t.cpus()} * 64, 256);
+}
+
+std::chrono::seconds default_timeout(bool tcg, const vm::VmTopology& t,
+                                     std::chrono::seconds action_budget) {
+  // Measured: ~3 s to init for 4 vCPUs under TCG; SMP bring-up grows with
+  // CPU count and the host has 2 shared cores, hence the generous slope.
+  auto boot = tcg ? std::chrono::seconds(30 + t.cpus()) : std::chrono::seconds(10 + t.cpus() / 8);
+  return boot + action_budget * (tcg ? 2 : 1);
+}
+
+GuestRunResult run_in_guest(const GuestRunOptions& o) {
+  auto t0 = Clock::now();
+  GuestRunResult res;
+  if (o.topology.cpus() == 0) fail("topology has zero CPUs");
+  kernel::ResolveOptions ro;
+  ro.auto_fetch = true;
+  kernel::Kernel k = kernel::resolve_kernel(o.kernel, ro);
+  res.kernel_version = k.version;
+
+  auto backend = std::make_unique<vm::qemu::QemuBackend>();
+  Fd initrd = pack_initrd(o);
+
+  vm::VmSpec spec;
+  spec.kernel = k.vmlinux;
+  spec.initrd_fd = initrd.get();
+  spec.topology = o.topology;
+  spec.memory_mb = o.memory_mb.value_or(default_memory_mb(o.topology));
+  res.timeout = o.timeout.value_or(
+      default_timeout(backend->accel().accel == vm::Accel::Tcg, o.topology, o.action_budget));
+  spec.timeout = res.timeout;
+  spec.interactive = o.interactive;
+  spec.stream_output = o.stream_output;
+  res.prepare_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+
+  res.outcome = backend->run(spec, o.observer);
+  res.total_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return res;
+}
+
+std::string describe_failure(const vm::VmOutcome& o, size_t console_lines) {
+  std::string s = fmt::format("VM failed: {}: {}\n", vm::to_string(o.kind), o.detail);
+  for (const auto& m : o.messages)
+    if (m.type == channel::MsgType::Panic) s += fmt::format("  guest reported: {}\n", m.text());
+  for (const auto& e : o.channel_errors) s += fmt::format("  channel: {}\n", e);
+  std::string tail = vm::tail_lines(o.console, console_lines);
+  if (!tail.empty()) s += fmt::format("--- guest console (last {} lines) ---\n{}", console_lines, tail);
+  if (!tail.empty() && tail.back() != '\n') s += '\n';
+  if (o.kind == vm::ExitKind::BackendError && !o.backend_stderr.empty())
+    s += fmt::format("--- QEMU stderr ---\n{}\n", vm::tail_lines(o.backend_stderr, 20));
+  return s;
+}
+
+}  // namespace ktstr::runner

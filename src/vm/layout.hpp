@@ -1,0 +1,27 @@
+#pragma once
+// The guest-physical memory map shared by the host (VM backends, channel
+// reader, monitor) — constants in one place.
+#include <cstdint>
+
+namespace ktstr::vm::layout {
+
+constexpr uint64_t kMiB = 1ull << 20;
+constexpr uint64_t kGiB = 1ull << 30;
+
+// QEMU microvm puts at most 3 GiB of RAM below 4 GiB; the rest continues at
+// 4 GiB (measured: e820 "System RAM 0x100000-0xbfffffff", then 0x100000000-).
+constexpr uint64_t kLowMemLimit = 3 * kGiB;
+constexpr uint64_t kHighMemStart = 4 * kGiB;
+
+// The host<->guest ring: hidden from the guest's allocator with
+// memmap=<size>$<addr>; placed just below 2 GiB (or the end of RAM when
+// smaller) so it is always in low memory and away from the kernel image.
+constexpr uint64_t kChannelSize = 1 * kMiB;
+constexpr uint64_t channel_base(uint64_t ram_bytes) {
+  uint64_t top = ram_bytes < 2 * kGiB ? ram_bytes : 2 * kGiB;
+  return top - kChannelSize;
+}
+
+constexpr uint64_t kMinMemoryMb = 256;
+
+}  // namespace ktstr::vm::layout

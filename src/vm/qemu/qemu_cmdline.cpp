@@ -1,0 +1,55 @@
+#include "vm/qemu/qemu_cmdline.hpp"
+
+#include <fmt/format.h>
+
+#include "vm/layout.hpp"
+
+namespace ktstr::vm::qemu {
+
+std::string kernel_cmdline(const VmSpec& spec, Accel accel) {
+  uint64_t ram = spec.memory_mb * layout::kMiB;
+  uint64_t chan = layout::channel_base(ram);
+  std::string c = "console=ttyS0 panic=-1 quiet rdinit=/init";
+  // microvm under TCG hangs calibrating the TSC without these (measured).
+  if (accel == Accel::Tcg) c += " tsc_early_khz=2600000 tsc=reliable";
+  c += fmt::format(" memmap={}K${:#x} ktstr.chan={:#x},{:#x}", layout::kChannelSize / 1024, chan,
+                   chan, layout::kChannelSize);
+  if (!spec.extra_cmdline.empty()) c += " " + spec.extra_cmdline;
+  return c;
+}
+
+std::vector<std::string> qemu_argv(const VmSpec& spec, const QemuInputs& in) {
+  const VmTopology& t = spec.topology;
+  std::vector<std::string> a = {in.qemu_binary};
+  auto add = [&](std::initializer_list<std::string> xs) { a.insert(a.end(), xs); };
+
+  add({"-M", "microvm,memory-backend=ram0"});
+  if (in.accel == Accel::Kvm) {
+    add({"-accel", "kvm", "-cpu", "host"});
+  } else {
+    // One TCG thread: thread=multi panicked guests and was not faster on 2 cores.
+    add({"-accel", "tcg,thread=single", "-cpu", "max"});
+  }
+  add({"-m", fmt::format("{}M", spec.memory_mb)});
+  add({"-object", fmt::format("memory-backend-file,id=ram0,size={}M,mem-path=/proc/self/fd/{},share=on",
+                              spec.memory_mb, in.memory_fd)});
+  // microvm has no dies: each LLC becomes a socket (its own L3).
+  add({"-smp", fmt::format("cpus={},sockets={},cores={},threads={}", t.cpus(), t.llcs,
+                           t.cores_per_llc, t.threads_per_core)});
+  add({"-nodefaults", "-no-user-config", "-no-reboot", "-display", "none", "-monitor", "none"});
+  if (in.console_fd >= 0) {
+    add({"-chardev", fmt::format("file,id=con,path=/proc/self/fd/{}", in.console_fd)});
+  } else {
+    // Interactive: the guest console is the user's terminal; Ctrl-C goes to the guest.
+    add({"-chardev", "stdio,id=con,signal=off"});
+  }
+  add({"-serial", "chardev:con"});
+  add({"-chardev", fmt::format("file,id=initport,path=/proc/self/fd/{}", in.init_port_fd)});
+  add({"-device", "isa-serial,chardev=initport,iobase=0x2f8,irq=3"});
+  add({"-kernel", spec.kernel.string()});
+  add({"-initrd", fmt::format("/proc/self/fd/{}", in.initrd_fd)});
+  add({"-append", kernel_cmdline(spec, in.accel)});
+  return a;
+}
+
+}  // namespace ktstr::vm::qemu
