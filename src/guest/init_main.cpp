@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -35,6 +36,17 @@ void console_stdio() {
   if (fd < 0) return;
   for (int i = 0; i < 3; ++i) ::dup2(fd, i);
   if (fd > 2) ::close(fd);
+}
+
+// The init port carries program output byte for byte: no "\n" -> "\r\n".
+int open_init_port() {
+  int fd = ::open("/dev/ttyS1", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  termios t{};
+  if (fd >= 0 && ::tcgetattr(fd, &t) == 0) {
+    ::cfmakeraw(&t);
+    ::tcsetattr(fd, TCSANOW, &t);
+  }
+  return fd;
 }
 
 std::string uptime_text() {
@@ -80,7 +92,7 @@ void init_main() {
   try {
     auto failed_mounts = mount_all();
     console_stdio();
-    int port_fd = ::open("/dev/ttyS1", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    int port_fd = open_init_port();
     pub.emplace(Publisher::open(port_fd));
     pub->publish(channel::MsgType::InitStarted, uptime_text());
     if (!pub->has_ring())

@@ -1,0 +1,61 @@
+#include "vm_harness.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace ktstr::vmtest {
+namespace fs = std::filesystem;
+
+Run run_ktstr(const std::vector<std::string>& args, std::chrono::seconds limit) {
+  std::vector<std::string> argv = {KTSTR_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = run_capture(argv, limit);
+  Run out;
+  out.code = r.status.signal ? 128 + r.status.signal : r.status.code;
+  out.out = r.out;
+  out.err = r.err;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+bool vm_available(std::string* why) {
+  if (!find_in_path("qemu-system-x86_64") && !fs::exists("/dev/kvm")) {
+    *why = "neither QEMU nor /dev/kvm is available";
+    return false;
+  }
+  auto r = run_capture({KTSTR_BINARY, "kernel", "path"}, std::chrono::seconds(60));
+  if (!r.status.ok()) {
+    ADD_FAILURE() << "no guest kernel (run scripts/bootstrap.sh): " << r.err;
+    *why = "no kernel";
+    return false;
+  }
+  return true;
+}
+
+std::vector<int> children_of(int pid) {
+  std::vector<int> kids;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state;
+    int ppid;
+    rest >> state >> ppid;
+    if (ppid == pid) kids.push_back(std::stoi(name));
+  }
+  return kids;
+}
+
+bool process_exists(int pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
+
+}  // namespace ktstr::vmtest
