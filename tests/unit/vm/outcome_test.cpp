@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include "vm/guest_memory.hpp"
+#include "vm/layout.hpp"
+#include "vm/outcome.hpp"
+
+using namespace ktstr;
+using namespace ktstr::vm;
+
+TEST(Outcome, ExitCodeWinsEvenIfWeHadToKillQemuAfterwards) {
+  Observed seen;
+  seen.guest_exit_code = 3;
+  seen.timed_out = false;
+  VmOutcome o;
+  classify(seen, o);
+  EXPECT_EQ(o.kind, ExitKind::Clean);
+  EXPECT_EQ(o.guest_exit_code, 3);
+}
+
+TEST(Outcome, PanicLineIsTheDetail) {
+  Observed seen;
+  seen.backend_status = ExitStatus{0, 0};
+  seen.last_stage = "action exec";
+  VmOutcome o;
+  o.console = "[ 1.0] foo\n[ 2.4] Kernel panic - not syncing: sysrq triggered crash\n[ 2.5] Kernel Offset: disabled\n";
+  classify(seen, o);
+  EXPECT_EQ(o.kind, ExitKind::Panic);
+  EXPECT_EQ(o.detail, "Kernel panic - not syncing: sysrq triggered crash (last guest stage: action exec)");
+}
+
+TEST(Outcome, TimeoutWithoutExitCode) {
+  Observed seen;
+  seen.timed_out = true;
+  VmOutcome o;
+  classify(seen, o);
+  EXPECT_EQ(o.kind, ExitKind::Timeout);
+}
+
+TEST(Outcome, QemuFailureIsBackendError) {
+  Observed seen;
+  seen.backend_status = ExitStatus{1, 0};
+  VmOutcome o;
+  o.backend_stderr = "qemu-system-x86_64: -kernel /x: could not load kernel\n";
+  classify(seen, o);
+  EXPECT_EQ(o.kind, ExitKind::BackendError);
+  EXPECT_NE(o.detail.find("could not load kernel"), std::string::npos);
+}
+
+TEST(Outcome, CleanPowerOffWithoutResult) {
+  Observed seen;
+  seen.backend_status = ExitStatus{0, 0};
+  VmOutcome o;
+  classify(seen, o);
+  EXPECT_EQ(o.kind, ExitKind::NoResult);
+}
+
+TEST(Outcome, InitFailureMessageIsSurfaced) {
+  Observed seen;
+  seen.backend_status = ExitStatus{0, 0};
+  seen.guest_panic_message = "bad run request";
+  VmOutcome o;
+  classify(seen, o);
+  EXPECT_EQ(o.kind, ExitKind::NoResult);
+  EXPECT_NE(o.detail.find("bad run request"), std::string::npos);
+}
+
+TEST(TailLines, KeepsLastLines) {
+  EXPECT_EQ(tail_lines("a\nb\nc\n", 2), "b\nc\n");
+  EXPECT_EQ(tail_lines("a\nb\nc", 2), "b\nc");
+  EXPECT_EQ(tail_lines("a\n", 5), "a\n");
+  EXPECT_EQ(tail_lines("", 3), "");
+}
+
+TEST(GuestMemory, MicrovmLayoutTranslation) {
+  uint64_t off = 0;
+  uint64_t ram = 4ull << 30;
+  EXPECT_TRUE(GuestMemory::gpa_to_offset(0x1000, ram, &off));
+  EXPECT_EQ(off, 0x1000u);
+  EXPECT_FALSE(GuestMemory::gpa_to_offset(layout::kLowMemLimit, ram, &off));  // the hole
+  EXPECT_TRUE(GuestMemory::gpa_to_offset(layout::kHighMemStart, ram, &off));
+  EXPECT_EQ(off, layout::kLowMemLimit);
+  EXPECT_FALSE(GuestMemory::gpa_to_offset(layout::kHighMemStart + (1ull << 30), ram, &off));
+  EXPECT_FALSE(GuestMemory::gpa_to_offset(256ull << 20, 256ull << 20, &off));
+}
+
+TEST(GuestMemory, SpansNeverCrossTheHole) {
+  GuestMemory m(16ull << 20);
+  EXPECT_EQ(m.at(0, 4096).size(), 4096u);
+  EXPECT_TRUE(m.at((16ull << 20) - 8, 16).empty());
+  m.at(100, 4)[0] = 42;
+  EXPECT_EQ(m.at(100, 1)[0], 42);
+}
