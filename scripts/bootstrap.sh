@@ -33,10 +33,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# clang, libbpf and bpftool (bookworm-backports) for the sched_ext schedulers.
+scripts/bootstrap-bpf.sh
+
 echo "bootstrap: building ktstr in $BUILD_DIR" >&2
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)"
 
 # The default kernel (Debian's sched_ext kernel) into the ktstr cache; a no-op
 # when it is already there.
-"$BUILD_DIR/ktstr" kernel fetch
+"$BUILD_DIR/ktstr" kernel fetch >/dev/null
+
+# The fixture scheduler's BPF code is compiled against that kernel's BTF, so
+# configure again now that the kernel is cached (fast when nothing changed).
+cmake -S . -B "$BUILD_DIR" >/dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)"

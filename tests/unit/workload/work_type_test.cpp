@@ -1,0 +1,152 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "util/error.hpp"
+#include "workload/work_type.hpp"
+#include "workload/work_type_params.hpp"
+
+using namespace ktstr;
+using namespace ktstr::workload;
+
+TEST(WorkType, ParsesNamesInAnySpelling) {
+  for (auto s : {"CpuSpin", "cpuspin", "cpu_spin", "CPU-SPIN", "Cpu_Spin"})
+    EXPECT_EQ(WorkType::parse(s).kind, WorkKind::CpuSpin) << s;
+  EXPECT_EQ(WorkType::parse("futex_ping_pong").kind, WorkKind::FutexPingPong);
+  EXPECT_EQ(WorkType::parse("PageFaultChurn").kind, WorkKind::PageFaultChurn);
+}
+
+TEST(WorkType, EveryListedNameRoundTrips) {
+  for (auto name : work_kind_names()) {
+    WorkType w = WorkType::parse(name);
+    EXPECT_EQ(w.name(), name);
+  }
+}
+
+TEST(WorkType, UnknownNameListsValidOnes) {
+  try {
+    WorkType::parse("SpinCpu");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("unknown work type 'SpinCpu'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("CpuSpin"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("MutexContention"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("Custom"), std::string::npos) << "Custom is not parseable: " << msg;
+  }
+}
+
+TEST(WorkType, ParsesPositionalParameters) {
+  WorkType b = WorkType::parse("Bursty(20, 40)");
+  EXPECT_EQ(b.burst_ms, 20u);
+  EXPECT_EQ(b.sleep_ms, 40u);
+  WorkType f = WorkType::parse("futex_fan_out(8)");
+  EXPECT_EQ(f.fan_out, 8u);
+  EXPECT_EQ(f.group_size(), 9u);
+  WorkType m = WorkType::parse("MutexContention(3,100,200)");
+  EXPECT_EQ(m.contenders, 3u);
+  EXPECT_EQ(m.hold_units, 100u);
+  EXPECT_EQ(m.outside_units, 200u);
+  EXPECT_THROW(WorkType::parse("Bursty(1,2,3)"), Error);
+  EXPECT_THROW(WorkType::parse("Bursty(x)"), Error);
+  EXPECT_THROW(WorkType::parse("Bursty(1"), Error);
+  EXPECT_THROW(WorkType::parse("Mixed(-1)"), Error);
+}
+
+TEST(WorkType, DefaultsMatchTheSpec) {
+  WorkType w;
+  EXPECT_EQ(w.kind, WorkKind::CpuSpin);
+  EXPECT_EQ(w.spin_units, 1024u);
+  EXPECT_EQ(w.burst_ms, 50u);
+  EXPECT_EQ(w.sleep_ms, 100u);
+  EXPECT_EQ(w.cache_kib, 32u);
+  EXPECT_EQ(w.stride, 64u);
+  EXPECT_EQ(w.io_file_kib / w.io_write_kib, 16u);
+  EXPECT_EQ(w.fan_out, 4u);
+  EXPECT_EQ(w.contenders, 4u);
+  EXPECT_EQ(w.hold_units, 256u);
+  EXPECT_EQ(w.region_kib, 4096u);
+  EXPECT_EQ(w.touches, 256u);
+}
+
+TEST(WorkType, GroupSizes) {
+  EXPECT_EQ(WorkType::of(WorkKind::CpuSpin).group_size(), 1u);
+  EXPECT_EQ(WorkType::of(WorkKind::PipeIo).group_size(), 2u);
+  EXPECT_EQ(WorkType::of(WorkKind::FutexPingPong).group_size(), 2u);
+  EXPECT_EQ(WorkType::of(WorkKind::CachePipe).group_size(), 2u);
+  EXPECT_EQ(WorkType::of(WorkKind::FutexFanOut).group_size(), 5u);
+  EXPECT_EQ(WorkType::of(WorkKind::MutexContention).group_size(), 4u);
+}
+
+TEST(WorkType, ValidatesWorkerCounts) {
+  EXPECT_NO_THROW(WorkType::of(WorkKind::CpuSpin).validate(3));
+  EXPECT_THROW(WorkType::of(WorkKind::CpuSpin).validate(0), Error);
+  EXPECT_NO_THROW(WorkType::of(WorkKind::PipeIo).validate(4));
+  EXPECT_THROW(WorkType::of(WorkKind::PipeIo).validate(3), Error);
+  EXPECT_NO_THROW(WorkType::of(WorkKind::FutexFanOut).validate(10));
+  EXPECT_THROW(WorkType::of(WorkKind::FutexFanOut).validate(4), Error);
+  try {
+    WorkType::of(WorkKind::MutexContention).validate(6);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not a multiple of its group size 4"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(WorkType, ValidatesParameters) {
+  EXPECT_THROW(WorkType::futex_fan_out(0).validate(1), Error);
+  EXPECT_THROW(WorkType::cache_pressure(32, 0).validate(1), Error);
+  EXPECT_THROW(WorkType::of(WorkKind::Custom).validate(1), Error);
+  EXPECT_NO_THROW(WorkType::make_custom("mine", [](WorkerContext&) { return uint64_t{1}; }).validate(1));
+  EXPECT_EQ(WorkType::make_custom("mine", {}).name(), "mine");
+}
+
+TEST(WorkTypeParams, NamedParametersFromScenarioData) {
+  WorkType b = make_work_type("bursty", nlohmann::json{{"burst_ms", 20}, {"sleep_ms", 5}});
+  EXPECT_EQ(b.kind, WorkKind::Bursty);
+  EXPECT_EQ(b.burst_ms, 20u);
+  EXPECT_EQ(b.sleep_ms, 5u);
+  EXPECT_EQ(make_work_type("CpuSpin", nlohmann::json::object()).kind, WorkKind::CpuSpin);
+  EXPECT_EQ(make_work_type("CpuSpin", nullptr).kind, WorkKind::CpuSpin);
+  WorkType s = make_work_type(
+      "Sequence", nlohmann::json::parse(R"({"phases": [{"kind": "spin", "ms": 3}, {"kind": "io", "ms": 2}]})"));
+  ASSERT_EQ(s.phases.size(), 2u);
+  EXPECT_EQ(s.phases[1].kind, SequencePhase::Kind::Io);
+  EXPECT_EQ(s.phases[1].ms, 2u);
+}
+
+TEST(WorkTypeParams, RejectsUnknownOrBadParameters) {
+  try {
+    make_work_type("Bursty", nlohmann::json{{"fan_out", 3}});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("valid parameters: burst_ms, sleep_ms"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(make_work_type("Bursty", nlohmann::json{{"burst_ms", -1}}), Error);
+  EXPECT_THROW(make_work_type("Bursty", nlohmann::json{{"burst_ms", "5"}}), Error);
+  EXPECT_THROW(make_work_type("Bursty", nlohmann::json::array()), Error);
+  EXPECT_THROW(make_work_type("Sequence", nlohmann::json::parse(R"({"phases": [{"kind": "nap", "ms": 1}]})")),
+               Error);
+}
+
+TEST(WorkTypeParams, RoundTrip) {
+  for (auto name : work_kind_names()) {
+    WorkType w = WorkType::parse(name);
+    nlohmann::json p = work_type_params(w);
+    WorkType back = make_work_type(name, p);
+    EXPECT_EQ(work_type_params(back), p) << name;
+  }
+}
+
+TEST(WorkTypeParams, NiceSweepRange) {
+  WorkType n = make_work_type("NiceSweep", nlohmann::json{{"nice_min", -5}, {"nice_max", 5}});
+  EXPECT_EQ(n.nice_min, -5);
+  EXPECT_EQ(n.nice_max, 5);
+  EXPECT_NO_THROW(n.validate(1));
+  EXPECT_THROW(make_work_type("NiceSweep", nlohmann::json{{"nice_min", -21}}), Error);
+  n.nice_min = 10;
+  EXPECT_THROW(n.validate(1), Error);
+  EXPECT_THROW(make_work_type("CpuSpin", nlohmann::json{{"nice_min", 0}}), Error);
+}
