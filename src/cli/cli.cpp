@@ -25,7 +25,10 @@ int main(int argc, char** argv) {
 
   Action selected;
   add_kernel_command(app, selected);
+  add_run_command(app, selected);
+  add_list_command(app, selected);
   add_shell_command(app, selected);
+  add_topo_command(app, selected);
 
   try {
     app.parse(argc, argv);

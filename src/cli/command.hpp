@@ -12,5 +12,8 @@ using Action = std::function<int()>;
 
 void add_kernel_command(CLI::App& app, Action& selected);
 void add_shell_command(CLI::App& app, Action& selected);
+void add_run_command(CLI::App& app, Action& selected);
+void add_list_command(CLI::App& app, Action& selected);
+void add_topo_command(CLI::App& app, Action& selected);
 
 }  // namespace ktstr::cli

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "guest/scenario_action.hpp"
 #include "util/error.hpp"
 
 namespace ktstr::guest {
@@ -78,6 +79,7 @@ int run_action(const Request& request, Publisher& pub, int port_fd) {
   pub.stage("action " + request.action);
   if (request.action == "exec") return run_exec(request, port_fd);
   if (request.action == "shell") return run_shell();
+  if (request.action == "scenario") return run_scenario_action(request.params, pub);
   fail("unknown guest action '{}'", request.action);
 }
 

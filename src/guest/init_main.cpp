@@ -90,6 +90,8 @@ void init_main() {
   int code = 2;
   std::optional<Publisher> pub;
   try {
+    // The kernel starts init with no PATH; payloads and shells need one.
+    ::setenv("PATH", "/usr/local/bin:/bin:/sbin:/usr/bin:/usr/sbin", 1);
     auto failed_mounts = mount_all();
     console_stdio();
     int port_fd = open_init_port();

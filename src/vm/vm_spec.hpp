@@ -9,18 +9,13 @@
 #include <vector>
 
 #include "channel/message.hpp"
+#include "topology/topology.hpp"
 
 namespace ktstr::vm {
 
-// The vCPU shape the backend must present. The full topology model (LLCs,
-// NUMA memory, distances) lives elsewhere and lowers to this.
-struct VmTopology {
-  uint32_t numa_nodes = 1;
-  uint32_t llcs = 1;
-  uint32_t cores_per_llc = 2;
-  uint32_t threads_per_core = 1;
-  uint32_t cpus() const { return llcs * cores_per_llc * threads_per_core; }
-};
+// The shape the backend must present is the topology model itself
+// (topology/topology.hpp); the QEMU backend lowers it in qemu_topology.cpp.
+using VmTopology = topology::Topology;
 
 struct VmSpec {
   std::filesystem::path kernel;      // uncompressed vmlinux with a PVH entry note

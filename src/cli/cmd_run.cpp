@@ -1,0 +1,192 @@
+// `ktstr run`: canned scenarios, one VM each (or --host), PASS/FAIL/SKIP
+// lines and a summary; exit 1 if any failed.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "check/report.hpp"
+#include "check/result_json.hpp"
+#include "cli/command.hpp"
+#include "guest/guest_layout.hpp"
+#include "guest/scenario_executor.hpp"
+#include "runner/scenario_run.hpp"
+#include "scenario/catalog.hpp"
+#include "scenario/scenario_json.hpp"
+#include "util/files.hpp"
+#include "topology/parse.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace ktstr::cli {
+namespace {
+namespace catalog = scenario::catalog;
+
+struct RunArgs {
+  std::vector<std::string> scenarios;
+  std::vector<std::string> files;
+  std::string filter;
+  bool all = false;
+  std::string topology = "1n2l2c1t";
+  unsigned duration_ms = 0;
+  unsigned workers = 0;
+  std::string work_type;
+  std::string scheduler;
+  std::vector<std::string> sched_args;
+  std::string kernel;
+  uint64_t memory_mb = 0;
+  unsigned timeout_s = 0;
+  bool json = false;
+  bool host = false;
+};
+
+// A scenario file becomes a catalog-like entry whose build ignores the
+// layout: the file is the scenario.
+catalog::Entry entry_from_file(const std::string& path) {
+  scenario::Scenario s = scenario::scenario_from_text(read_file(path));
+  if (s.name.empty()) s.name = std::filesystem::path(path).stem().string();
+  catalog::Entry e;
+  e.name = s.name;
+  e.description = s.description.empty() ? "from " + path : s.description;
+  e.needs = s.topology;
+  e.build = [s](const scenario::CpuLayout&) { return s; };
+  return e;
+}
+
+std::vector<const catalog::Entry*> select(const RunArgs& a, const std::vector<catalog::Entry>& from_files) {
+  std::vector<const catalog::Entry*> out;
+  for (const auto& e : from_files) out.push_back(&e);
+  for (const auto& name : a.scenarios) {
+    const auto* e = catalog::find(name);
+    if (!e) fail("unknown scenario '{}' (see `ktstr list`)", name);
+    out.push_back(e);
+  }
+  if (!a.filter.empty()) {
+    auto f = catalog::filter(a.filter);
+    if (f.empty()) fail("no scenario matches --filter '{}' (see `ktstr list`)", a.filter);
+    out.insert(out.end(), f.begin(), f.end());
+  }
+  if (out.empty() || a.all) {
+    auto listed = catalog::list(/*curated_only=*/!a.all);
+    if (out.empty() || a.all) out.insert(out.end(), listed.begin(), listed.end());
+  }
+  return out;
+}
+
+// --host: the same executor, in this process, under the host's scheduler.
+runner::ScenarioVerdict run_on_host(const catalog::Entry& e, const runner::ScenarioRunOptions& o) {
+  auto t0 = std::chrono::steady_clock::now();
+  runner::ScenarioVerdict v;
+  v.name = e.name;
+  auto layout = guest::layout_from_observed(topology::read_sysfs_topology());
+  if (auto why = e.skip_reason(layout)) {
+    v.verdict = runner::Verdict::Skip;
+    v.result = check::CheckResult::skip(*why);
+    return v;
+  }
+  auto s = runner::prepare_scenario(e, o);
+  guest::ExecOptions eo;
+  eo.layout = layout;
+  eo.thresholds = check::Thresholds::layered({}, s.thresholds);
+  eo.cgroup_root = "ktstr-" + std::to_string(::getpid());
+  auto ex = guest::execute_scenario(s, eo);
+  v.result = ex.result;
+  v.verdict = v.result.passed ? runner::Verdict::Pass : runner::Verdict::Fail;
+  v.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return v;
+}
+
+int run(const RunArgs& a) {
+  runner::ScenarioRunOptions o;
+  o.host = a.host;
+  if (!a.host) o.topology = topology::parse_topology(a.topology);
+  if (!a.kernel.empty()) o.kernel = a.kernel;
+  if (a.memory_mb) o.memory_mb = a.memory_mb;
+  if (a.duration_ms) o.duration = std::chrono::milliseconds(a.duration_ms);
+  if (a.workers) o.workers = a.workers;
+  if (!a.work_type.empty()) o.work_type = a.work_type;
+  if (a.timeout_s) o.timeout = std::chrono::seconds(a.timeout_s);
+  if (!a.scheduler.empty()) {
+    if (a.host) fail("--scheduler cannot be combined with --host (the host runs its current scheduler)");
+    o.scheduler = runner::resolve_scheduler(a.scheduler);
+    o.scheduler->args = a.sched_args;
+  }
+  std::vector<catalog::Entry> from_files;
+  for (const auto& f : a.files) from_files.push_back(entry_from_file(f));
+  auto entries = select(a, from_files);
+  // Validate everything before the first VM boots: bad input is exit 2.
+  if (!a.host)
+    for (const auto* e : entries)
+      if (!e->skip_reason(scenario::CpuLayout::from_name(o.topology.name()))) runner::prepare_scenario(*e, o);
+
+  std::string under = o.scheduler ? o.scheduler->binary.filename().string() : "EEVDF";
+  if (!a.json)
+    log::info("running {} scenario(s) under {} on {}", entries.size(), under,
+              a.host ? "the host" : o.topology.name());
+  int passed = 0, failed = 0, skipped = 0;
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto* e : entries) {
+    auto v = a.host ? run_on_host(*e, o) : runner::run_scenario(*e, o);
+    (v.verdict == runner::Verdict::Pass ? passed : v.verdict == runner::Verdict::Fail ? failed : skipped)++;
+    if (a.json) {
+      all.push_back(v.to_json());
+    } else {
+      std::fputs(runner::format_verdict(v).c_str(), stdout);
+      std::fflush(stdout);
+    }
+  }
+  if (a.json) {
+    std::puts(nlohmann::json{{"scheduler", under}, {"results", all}}.dump(2).c_str());
+  } else {
+    std::printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+  }
+  return failed ? kExitFailure : kExitPass;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& selected) {
+  auto a = std::make_shared<RunArgs>();
+  auto* sub = app.add_subcommand("run", "Run canned scenarios, one VM each (EEVDF unless --scheduler)");
+  sub->add_option("--scenario,-s", a->scenarios, "Scenario name (repeatable); default: the curated set");
+  sub->add_option("--scenario-file", a->files, "A scenario as JSON (repeatable); see README")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--filter,-f", a->filter, "Scenarios whose name contains this");
+  sub->add_flag("--all", a->all, "The whole catalog instead of the curated set");
+  sub->add_option("--topology,-t", a->topology, "Topology: 1n2l2c1t, N,L,C,T or a preset name")
+      ->capture_default_str();
+  sub->add_option("--duration-ms", a->duration_ms, "Scenario duration (default 2000)");
+  sub->add_option("--workers", a->workers, "Workers per cgroup (default 2)");
+  sub->add_option("--work-type", a->work_type, "Work type for swappable cgroups, e.g. YieldHeavy");
+  sub->add_option("--scheduler", a->scheduler, "Scheduler binary path or name (fixture, simple, ...)");
+  sub->add_option("--sched-args", a->sched_args, "Extra scheduler arguments")->allow_extra_args(false);
+  sub->add_option("--kernel", a->kernel, "Kernel (see `ktstr kernel --help`)");
+  sub->add_option("--memory-mb", a->memory_mb, "Guest memory (default max(CPUs x 64, 256))");
+  sub->add_option("--timeout", a->timeout_s, "VM deadline per scenario in seconds");
+  sub->add_flag("--json", a->json, "Machine-readable results on stdout");
+  sub->add_flag("--host", a->host, "Run on this machine under its current scheduler (no VM)");
+  sub->callback([&selected, a] { selected = [a] { return run(*a); }; });
+}
+
+void add_list_command(CLI::App& app, Action& selected) {
+  auto json = std::make_shared<bool>(false);
+  auto* sub = app.add_subcommand("list", "List the scenario catalog");
+  sub->add_flag("--json", *json, "Machine-readable");
+  sub->callback([&selected, json] {
+    selected = [json] {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto* e : catalog::list(false)) {
+        if (*json) {
+          out.push_back({{"name", e->name}, {"description", e->description}, {"curated", e->curated}});
+        } else {
+          std::printf("%-22s %s %s\n", e->name.c_str(), e->curated ? "*" : " ", e->description.c_str());
+        }
+      }
+      if (*json) std::puts(out.dump(2).c_str());
+      else std::puts("(* = curated: run by default)");
+      return 0;
+    };
+  });
+}
+
+}  // namespace ktstr::cli

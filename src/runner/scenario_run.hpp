@@ -1,0 +1,54 @@
+#pragma once
+// `ktstr run`: one VM per scenario (or the bare host), verdicts back.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "check/result.hpp"
+#include "check/thresholds.hpp"
+#include "runner/scheduler_ref.hpp"
+#include "scenario/catalog.hpp"
+#include "topology/topology.hpp"
+
+namespace ktstr::runner {
+
+struct ScenarioRunOptions {
+  topology::Topology topology;
+  std::optional<std::string> kernel;
+  std::optional<uint64_t> memory_mb;
+  std::optional<std::chrono::milliseconds> duration;
+  std::optional<uint32_t> workers;            // workers per cgroup
+  std::optional<std::string> work_type;       // override for swappable cgroups
+  std::optional<SchedulerRef> scheduler;      // unset: EEVDF
+  check::Thresholds scheduler_thresholds;     // the scheduler's layer
+  check::Thresholds test_thresholds;          // the test's layer
+  std::optional<std::chrono::seconds> timeout;
+  bool host = false;                          // run on this machine, no VM
+};
+
+enum class Verdict { Pass, Fail, Skip };
+const char* to_string(Verdict v);
+
+struct ScenarioVerdict {
+  std::string name;
+  Verdict verdict = Verdict::Fail;
+  double seconds = 0;
+  check::CheckResult result;
+  nlohmann::json scheduler;   // the guest's scheduler report, if any
+  std::string failure_text;   // VM-level failure (panic, timeout...) with console tail
+  nlohmann::json to_json() const;
+};
+
+// Builds the scenario for the topology, applies overrides, validates it on
+// the host (Error, exit 2, for bad input) and decides skips before booting.
+scenario::Scenario prepare_scenario(const scenario::catalog::Entry& e, const ScenarioRunOptions& o);
+
+ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRunOptions& o);
+
+// The human-readable block for one verdict (a single line for a pass).
+std::string format_verdict(const ScenarioVerdict& v);
+
+}  // namespace ktstr::runner

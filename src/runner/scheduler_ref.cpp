@@ -1,0 +1,55 @@
+#include "runner/scheduler_ref.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <fmt/ranges.h>
+
+#include "util/error.hpp"
+#include "util/files.hpp"
+
+namespace ktstr::runner {
+namespace fs = std::filesystem;
+
+std::vector<fs::path> scheduler_search_dirs() {
+  std::vector<fs::path> dirs;
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    dirs.push_back(self.parent_path());
+    dirs.push_back(self.parent_path() / "schedulers");
+  }
+  if (const char* d = std::getenv("KTSTR_SCHEDULER_DIR"); d && *d) dirs.emplace_back(d);
+  dirs.push_back(cache_root() / "schedulers");
+  return dirs;
+}
+
+SchedulerRef resolve_scheduler(const std::string& spec) {
+  if (spec.empty()) fail("--scheduler needs a path or a name");
+  SchedulerRef ref;
+  ref.name = spec;
+  auto usable = [](const fs::path& p) { return fs::is_regular_file(p) && ::access(p.c_str(), X_OK) == 0; };
+  if (spec.find('/') != std::string::npos) {
+    if (!usable(spec)) fail("--scheduler {}: not an executable file", spec);
+    ref.binary = fs::absolute(spec);
+    return ref;
+  }
+  std::vector<std::string> names = {spec, "scx_" + spec};
+  if (spec == "fixture") names.insert(names.begin(), "scx_ktstr_fixture");
+  std::string searched;
+  for (const auto& dir : scheduler_search_dirs()) {
+    for (const auto& n : names) {
+      if (usable(dir / n)) {
+        ref.binary = dir / n;
+        return ref;
+      }
+    }
+    searched += "\n  " + dir.string();
+  }
+  fail("scheduler '{}' not found; looked for {} in:{}\n(build ktstr's fixture with scripts/bootstrap.sh, "
+       "the kernel's examples with scripts/build-kernel-schedulers.sh, or pass a path)",
+       spec, fmt::join(names, " / "), searched);
+}
+
+}  // namespace ktstr::runner

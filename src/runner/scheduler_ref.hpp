@@ -1,0 +1,24 @@
+#pragma once
+// Which scheduler binary a run uses. `--scheduler` takes a path, or a name
+// looked up (in order) next to the ktstr binary, in its schedulers/ folder,
+// in $KTSTR_SCHEDULER_DIR and in <cache>/schedulers. Short names: "fixture"
+// is ktstr's own scx_ktstr_fixture, "simple" means scx_simple, etc.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ktstr::runner {
+
+struct SchedulerRef {
+  std::string name;                  // as given
+  std::filesystem::path binary;      // resolved host path
+  std::vector<std::string> args;     // fixed + --sched-args + flag args
+  std::string guest_path() const { return "/usr/local/bin/" + binary.filename().string(); }
+};
+
+// Throws Error listing the places searched when nothing is found.
+SchedulerRef resolve_scheduler(const std::string& spec);
+std::vector<std::filesystem::path> scheduler_search_dirs();
+
+}  // namespace ktstr::runner

@@ -1,0 +1,86 @@
+#include "scenario/affinity.hpp"
+
+#include <algorithm>
+
+#include "scenario/spec_text.hpp"
+#include "util/error.hpp"
+
+namespace ktstr::scenario {
+namespace {
+
+using Kind = AffinityKind::Kind;
+
+// splitmix64: a fixed generator so the same seed picks the same CPUs on
+// every standard library (std::shuffle's output is implementation-defined).
+uint64_t mix(uint64_t& state) {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+CpuList random_half(CpuList pool, uint32_t worker, uint64_t seed) {
+  uint64_t state = seed ^ (0x5851f42d4c957f2dULL * (worker + 1ULL));
+  for (size_t i = pool.size(); i > 1; --i) std::swap(pool[i - 1], pool[mix(state) % i]);
+  pool.resize(std::max<size_t>(1, pool.size() / 2));
+  return check::normalized(std::move(pool));
+}
+
+CpuList best_llc(const CpuList& pool, const CpuLayout& layout) {
+  CpuList best;
+  for (const auto& llc : layout.llc_cpus) {
+    CpuList common = check::cpu_intersection(llc, pool);
+    if (common.size() > best.size()) best = std::move(common);  // ties keep the lower LLC
+  }
+  return best.empty() ? pool : best;
+}
+
+}  // namespace
+
+AffinityKind AffinityKind::exact(CpuList cpus) { return {Kind::exact, check::normalized(std::move(cpus))}; }
+
+std::string AffinityKind::to_string() const {
+  switch (kind) {
+    case Kind::inherit: return "inherit";
+    case Kind::random_subset: return "random_subset";
+    case Kind::llc_aligned: return "llc_aligned";
+    case Kind::cross_cgroup: return "cross_cgroup";
+    case Kind::single_cpu: return "single_cpu";
+    case Kind::exact: return fmt::format("exact({})", check::format_cpulist(cpus));
+  }
+  return "?";
+}
+
+AffinityKind AffinityKind::parse(std::string_view text) {
+  SpecText t = SpecText::parse(text, "affinity");
+  if (t.name == "exact" && t.has_parens) return exact(check::parse_cpulist(t.inner));
+  if (!t.has_parens) {
+    for (auto k : {Kind::inherit, Kind::random_subset, Kind::llc_aligned, Kind::cross_cgroup, Kind::single_cpu})
+      if (AffinityKind{k, {}}.to_string() == t.name) return {k, {}};
+  }
+  fail("bad affinity '{}': expected inherit, random_subset, llc_aligned, cross_cgroup, single_cpu or exact(cpus)",
+       text);
+}
+
+std::optional<CpuList> resolve_affinity(const AffinityKind& a, const CpuList& pool_in, const CpuLayout& layout,
+                                        uint32_t worker, uint64_t seed) {
+  if (a.kind == Kind::inherit) return std::nullopt;
+  CpuList pool = check::normalized(pool_in);
+  if (pool.empty()) fail("affinity {}: the CPU pool is empty", a.to_string());
+  switch (a.kind) {
+    case Kind::inherit: return std::nullopt;
+    case Kind::random_subset: return random_half(pool, worker, seed);
+    case Kind::llc_aligned: return best_llc(pool, layout);
+    case Kind::cross_cgroup: return layout.all();
+    case Kind::single_cpu: return CpuList{pool.front()};
+    case Kind::exact: {
+      CpuList out = check::cpu_intersection(a.cpus, pool);
+      if (out.empty())
+        fail("affinity {}: none of those CPUs is in the pool {}", a.to_string(), check::format_cpulist(pool));
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace ktstr::scenario

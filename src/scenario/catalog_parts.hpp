@@ -1,0 +1,26 @@
+#pragma once
+// Internal to the catalog: the two halves of the registry and the small
+// builders their entries share.
+#include <vector>
+
+#include "scenario/catalog.hpp"
+
+namespace ktstr::scenario::catalog {
+
+std::vector<Entry> curated_entries();
+std::vector<Entry> stress_entries();
+
+namespace build {
+
+// A cgroup of default workers of `type` (CpuSpin: swappable).
+CgroupDef group(std::string name, std::string type = "CpuSpin");
+CgroupDef group(std::string name, Work w);
+// Everything in one step held for the whole duration.
+Scenario one_step(std::vector<CgroupDef> cgroups);
+// Persistent cgroups, then steps acting on them.
+Scenario backdrop_then(std::vector<CgroupDef> backdrop, std::vector<Step> steps);
+// At least 2, else one worker per usable CPU.
+uint32_t per_cpu(const CpuLayout& l);
+
+}  // namespace build
+}  // namespace ktstr::scenario::catalog

@@ -1,0 +1,10 @@
+#pragma once
+// std::visit helper: one lambda per alternative.
+namespace ktstr::scenario {
+
+template <typename... F>
+struct Overload : F... {
+  using F::operator()...;
+};
+
+}  // namespace ktstr::scenario
