@@ -3,8 +3,8 @@
 #include <cstdio>
 
 #include "cli/command.hpp"
-#include "cli/topology_arg.hpp"
 #include "runner/guest_run.hpp"
+#include "topology/parse.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 
@@ -13,7 +13,7 @@ namespace {
 
 struct ShellArgs {
   std::string exec;
-  std::string topology = "1,1,2,1";
+  std::string topology = "1n1l2c1t";
   uint64_t memory_mb = 0;
   std::vector<std::string> include_files;
   std::string kernel;
@@ -22,7 +22,7 @@ struct ShellArgs {
 
 int run_shell(const ShellArgs& a) {
   runner::GuestRunOptions o;
-  o.topology = parse_topology_arg(a.topology);
+  o.topology = topology::parse_topology(a.topology);
   if (a.memory_mb) o.memory_mb = a.memory_mb;
   if (!a.kernel.empty()) o.kernel = a.kernel;
   if (a.timeout_s) o.timeout = std::chrono::seconds(a.timeout_s);
@@ -58,7 +58,7 @@ void add_shell_command(CLI::App& app, Action& selected) {
   auto args = std::make_shared<ShellArgs>();
   auto* sub = app.add_subcommand("shell", "Boot a VM with a busybox shell (interactive, or --exec CMD)");
   sub->add_option("--exec,-e", args->exec, "Run CMD with /bin/sh -c in the guest; its exit code is ktstr's");
-  sub->add_option("--topology", args->topology, "CPU topology: N,L,C,T or e.g. 1n2l4c1t")->capture_default_str();
+  sub->add_option("--topology", args->topology, "CPU topology: 1n2l4c1t, N,L,C,T or a preset name")->capture_default_str();
   sub->add_option("--memory-mb", args->memory_mb, "Guest memory (default max(CPUs x 64, 256))");
   sub->add_option("--include-files,-i", args->include_files,
                   "Host files to put in the guest's /usr/local/bin (with their shared libraries)")

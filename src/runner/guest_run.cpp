@@ -9,6 +9,7 @@
 #include "initramfs/initramfs_builder.hpp"
 #include "initramfs/stripped_copy.hpp"
 #include "kernel/kernel_resolve.hpp"
+#include "topology/memory.hpp"
 #include "util/error.hpp"
 #include "util/fd.hpp"
 #include "util/files.hpp"
@@ -66,10 +67,6 @@ Fd pack_initrd(const GuestRunOptions& o) {
 
 }  // namespace
 
-uint64_t default_memory_mb(const vm::VmTopology& t) {
-  return std::max<uint64_t>(uint64_t{t.cpus()} * 64, 256);
-}
-
 std::chrono::seconds default_timeout(bool tcg, const vm::VmTopology& t,
                                      std::chrono::seconds action_budget) {
   // Measured: ~3 s to init for 4 vCPUs under TCG; SMP bring-up grows with
@@ -81,7 +78,7 @@ std::chrono::seconds default_timeout(bool tcg, const vm::VmTopology& t,
 GuestRunResult run_in_guest(const GuestRunOptions& o) {
   auto t0 = Clock::now();
   GuestRunResult res;
-  if (o.topology.cpus() == 0) fail("topology has zero CPUs");
+  o.topology.validate();
   kernel::ResolveOptions ro;
   ro.auto_fetch = true;
   kernel::Kernel k = kernel::resolve_kernel(o.kernel, ro);
@@ -94,7 +91,7 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
   spec.kernel = k.vmlinux;
   spec.initrd_fd = initrd.get();
   spec.topology = o.topology;
-  spec.memory_mb = o.memory_mb.value_or(default_memory_mb(o.topology));
+  spec.memory_mb = topology::default_memory_mb(o.topology, o.memory_mb.value_or(0));
   res.timeout = o.timeout.value_or(
       default_timeout(backend->accel().accel == vm::Accel::Tcg, o.topology, o.action_budget));
   spec.timeout = res.timeout;

@@ -36,7 +36,6 @@ struct GuestRunResult {
   std::chrono::seconds timeout{0};
 };
 
-uint64_t default_memory_mb(const vm::VmTopology& t);
 // The VM deadline grows with what the VM must do: boot (slower per vCPU and
 // far slower under TCG) plus the expected guest work.
 std::chrono::seconds default_timeout(bool tcg, const vm::VmTopology& t,

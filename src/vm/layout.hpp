@@ -14,12 +14,14 @@ constexpr uint64_t kLowMemLimit = 3 * kGiB;
 constexpr uint64_t kHighMemStart = 4 * kGiB;
 
 // The host<->guest ring: hidden from the guest's allocator with
-// memmap=<size>$<addr>; placed just below 2 GiB (or the end of RAM when
-// smaller) so it is always in low memory and away from the kernel image.
+// memmap=<size>$<addr>; placed 1 MiB below min(end of RAM, 2 GiB), so it is
+// always in low memory, away from the kernel image, and clear of the ACPI
+// tables SeaBIOS keeps in the last 128 KiB of low RAM on the pc machine.
 constexpr uint64_t kChannelSize = 1 * kMiB;
+constexpr uint64_t kChannelTopGap = 1 * kMiB;
 constexpr uint64_t channel_base(uint64_t ram_bytes) {
   uint64_t top = ram_bytes < 2 * kGiB ? ram_bytes : 2 * kGiB;
-  return top - kChannelSize;
+  return top - kChannelTopGap - kChannelSize;
 }
 
 constexpr uint64_t kMinMemoryMb = 256;

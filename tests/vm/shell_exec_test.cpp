@@ -70,7 +70,7 @@ TEST(ShellExec, BadArgumentsAreUsageErrors) {
   // No VM needed: refused before anything boots.
   auto r = run_ktstr({"shell", "--topology", "2,3,1,1", "--exec", "true"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("multiple of numa nodes"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("multiple of numa_nodes"), std::string::npos) << r.err;
   r = run_ktstr({"shell", "--kernel", "/nonexistent/vmlinux", "--exec", "true"});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("/nonexistent/vmlinux"), std::string::npos) << r.err;

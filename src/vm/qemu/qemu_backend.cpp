@@ -15,6 +15,7 @@
 #include "vm/guest_session.hpp"
 #include "vm/layout.hpp"
 #include "vm/qemu/qemu_cmdline.hpp"
+#include "vm/qemu/qemu_topology.hpp"
 
 namespace ktstr::vm::qemu {
 namespace {
@@ -70,7 +71,12 @@ VmOutcome QemuBackend::run(const VmSpec& spec, VmObserver* observer) {
     fail("guest memory {} MiB is below the minimum of {} MiB", spec.memory_mb, layout::kMinMemoryMb);
   install_interrupt_handlers();
 
-  GuestMemory mem(spec.memory_mb * layout::kMiB);
+  // The machine type and memory backends follow from the topology (NUMA
+  // guests get one memfd per node).
+  auto topo = qemu_topology_args(spec.topology, spec.memory_mb);
+  auto ram = ram_layout(topo);
+  GuestMemory mem(ram.backend_bytes, ram.low_bytes());
+  log::debug("machine {}: {}", to_string(topo.machine), topo.why);
   std::optional<Pipe> console;
   if (!spec.interactive) console.emplace();
   Pipe port, err;
@@ -78,7 +84,7 @@ VmOutcome QemuBackend::run(const VmSpec& spec, VmObserver* observer) {
   QemuInputs in;
   in.qemu_binary = binary_;
   in.accel = accel_.accel;
-  in.memory_fd = mem.fd();
+  in.memory_fds = mem.fds();
   in.initrd_fd = spec.initrd_fd;
   in.console_fd = console ? console->w.get() : -1;
   in.init_port_fd = port.w.get();
@@ -91,7 +97,9 @@ VmOutcome QemuBackend::run(const VmSpec& spec, VmObserver* observer) {
   }
 
   SpawnOptions so;
-  so.keep_fds = {mem.fd(), spec.initrd_fd, port.w.get()};
+  so.keep_fds = mem.fds();
+  so.keep_fds.push_back(spec.initrd_fd);
+  so.keep_fds.push_back(port.w.get());
   if (console) so.keep_fds.push_back(console->w.get());
   so.stderr_fd = err.w.get();
   // An interactive QEMU must stay in our (foreground) process group to read the tty.

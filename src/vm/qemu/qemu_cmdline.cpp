@@ -9,7 +9,8 @@
 namespace ktstr::vm::qemu {
 
 std::string kernel_cmdline(const VmSpec& spec, Accel accel) {
-  uint64_t ram = spec.memory_mb * layout::kMiB;
+  // The RAM the guest really gets (uneven NUMA nodes may round it).
+  uint64_t ram = qemu_topology_args(spec.topology, spec.memory_mb).memory_mb * layout::kMiB;
   uint64_t chan = layout::channel_base(ram);
   std::string c = "console=ttyS0 panic=-1 quiet rdinit=/init";
   // microvm under TCG hangs calibrating the TSC without these (measured).
@@ -22,12 +23,9 @@ std::string kernel_cmdline(const VmSpec& spec, Accel accel) {
 
 std::vector<std::string> qemu_argv(const VmSpec& spec, const QemuInputs& in) {
   QemuTopologyArgs topo = qemu_topology_args(spec.topology, spec.memory_mb);
-  // TODO(lead): NUMA (pc, one memory backend per node) needs one memfd per
-  // backend from GuestMemory; until QemuInputs carries them, refuse clearly.
-  if (topo.backends.size() != 1)
-    fail("topology {} needs {} guest memory backends (one per NUMA node); the QEMU backend creates only one "
-         "memfd so far",
-         spec.topology.name(), topo.backends.size());
+  if (topo.backends.size() != in.memory_fds.size())
+    fail("topology {} needs {} guest memory backends but {} memfds were given", spec.topology.name(),
+         topo.backends.size(), in.memory_fds.size());
   std::vector<std::string> a = {in.qemu_binary};
   auto add = [&](std::initializer_list<std::string> xs) { a.insert(a.end(), xs); };
 
@@ -39,7 +37,7 @@ std::vector<std::string> qemu_argv(const VmSpec& spec, const QemuInputs& in) {
     add({"-accel", "tcg,thread=single", "-cpu", "max"});
   }
   add({"-m", fmt::format("{}M", spec.memory_mb)});
-  for (auto& s : memory_object_args(topo, {in.memory_fd})) a.push_back(s);
+  for (auto& s : memory_object_args(topo, in.memory_fds)) a.push_back(s);
   a.insert(a.end(), topo.args.begin(), topo.args.end());  // -smp, -numa
   add({"-nodefaults", "-no-user-config", "-no-reboot", "-display", "none", "-monitor", "none"});
   if (in.console_fd >= 0) {

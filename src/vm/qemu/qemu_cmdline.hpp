@@ -11,7 +11,7 @@ namespace ktstr::vm::qemu {
 struct QemuInputs {
   std::string qemu_binary;
   Accel accel = Accel::Tcg;
-  int memory_fd = -1;       // memfd holding guest RAM (inherited by QEMU)
+  std::vector<int> memory_fds;  // memfds holding guest RAM, one per backend (inherited by QEMU)
   int initrd_fd = -1;       // inherited initramfs fd
   int console_fd = -1;      // write end for ttyS0; -1 with interactive = stdio
   int init_port_fd = -1;    // write end for ttyS1 (guest init's port)

@@ -74,13 +74,21 @@ TEST(TailLines, KeepsLastLines) {
 TEST(GuestMemory, MicrovmLayoutTranslation) {
   uint64_t off = 0;
   uint64_t ram = 4ull << 30;
-  EXPECT_TRUE(GuestMemory::gpa_to_offset(0x1000, ram, &off));
+  EXPECT_TRUE(GuestMemory::gpa_to_offset(0x1000, ram, layout::kLowMemLimit, &off));
   EXPECT_EQ(off, 0x1000u);
-  EXPECT_FALSE(GuestMemory::gpa_to_offset(layout::kLowMemLimit, ram, &off));  // the hole
-  EXPECT_TRUE(GuestMemory::gpa_to_offset(layout::kHighMemStart, ram, &off));
+  EXPECT_FALSE(GuestMemory::gpa_to_offset(layout::kLowMemLimit, ram, layout::kLowMemLimit, &off));  // the hole
+  EXPECT_TRUE(GuestMemory::gpa_to_offset(layout::kHighMemStart, ram, layout::kLowMemLimit, &off));
   EXPECT_EQ(off, layout::kLowMemLimit);
-  EXPECT_FALSE(GuestMemory::gpa_to_offset(layout::kHighMemStart + (1ull << 30), ram, &off));
-  EXPECT_FALSE(GuestMemory::gpa_to_offset(256ull << 20, 256ull << 20, &off));
+  EXPECT_FALSE(GuestMemory::gpa_to_offset(layout::kHighMemStart + (1ull << 30), ram, layout::kLowMemLimit, &off));
+  EXPECT_FALSE(GuestMemory::gpa_to_offset(256ull << 20, 256ull << 20, layout::kLowMemLimit, &off));
+}
+
+TEST(GuestMemory, NumaBackendsAreLaidEndToEnd) {
+  GuestMemory m({8ull << 20, 8ull << 20}, layout::kLowMemLimit);
+  ASSERT_EQ(m.fds().size(), 2u);
+  m.at((8ull << 20) + 16, 1)[0] = 7;  // first byte region of backend 1
+  EXPECT_EQ(m.at((8ull << 20) + 16, 1)[0], 7);
+  EXPECT_TRUE(m.at((8ull << 20) - 4, 8).empty());  // would straddle two memfds
 }
 
 TEST(GuestMemory, SpansNeverCrossTheHole) {

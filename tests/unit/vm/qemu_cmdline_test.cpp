@@ -23,7 +23,7 @@ std::string arg_after(const std::vector<std::string>& a, const std::string& flag
 }  // namespace
 
 TEST(QemuCmdline, TcgUsesSingleThreadAndClockHints) {
-  qemu::QemuInputs in{"qemu", Accel::Tcg, 5, 6, 7, 8};
+  qemu::QemuInputs in{"qemu", Accel::Tcg, {5}, 6, 7, 8};
   auto a = qemu::qemu_argv(spec_4cpu(), in);
   EXPECT_EQ(arg_after(a, "-accel"), "tcg,thread=single");
   EXPECT_EQ(arg_after(a, "-cpu"), "max");
@@ -34,7 +34,7 @@ TEST(QemuCmdline, TcgUsesSingleThreadAndClockHints) {
 }
 
 TEST(QemuCmdline, KvmUsesHostCpuWithoutTcgHints) {
-  qemu::QemuInputs in{"qemu", Accel::Kvm, 5, 6, 7, 8};
+  qemu::QemuInputs in{"qemu", Accel::Kvm, {5}, 6, 7, 8};
   auto a = qemu::qemu_argv(spec_4cpu(), in);
   EXPECT_EQ(arg_after(a, "-accel"), "kvm");
   EXPECT_EQ(arg_after(a, "-cpu"), "host");
@@ -42,7 +42,7 @@ TEST(QemuCmdline, KvmUsesHostCpuWithoutTcgHints) {
 }
 
 TEST(QemuCmdline, GuestRamIsTheSharedMemfd) {
-  qemu::QemuInputs in{"qemu", Accel::Tcg, 5, 6, 7, 8};
+  qemu::QemuInputs in{"qemu", Accel::Tcg, {5}, 6, 7, 8};
   auto a = qemu::qemu_argv(spec_4cpu(), in);
   EXPECT_EQ(arg_after(a, "-object"),
             "memory-backend-file,id=ram0,size=512M,mem-path=/proc/self/fd/5,share=on");
@@ -54,19 +54,19 @@ TEST(QemuCmdline, ChannelIsReservedWhereTheHostLooks) {
   auto s = spec_4cpu();
   auto cmdline = qemu::kernel_cmdline(s, Accel::Tcg);
   uint64_t base = layout::channel_base(512ull << 20);
-  EXPECT_EQ(base, (512ull << 20) - layout::kChannelSize);
+  EXPECT_EQ(base, (512ull << 20) - layout::kChannelTopGap - layout::kChannelSize);
   char want[128];
   std::snprintf(want, sizeof want, "memmap=1024K$%#llx ktstr.chan=%#llx,0x100000",
                 static_cast<unsigned long long>(base), static_cast<unsigned long long>(base));
   EXPECT_NE(cmdline.find(want), std::string::npos) << cmdline;
   // Large guests keep the ring in low memory.
-  EXPECT_EQ(layout::channel_base(16ull << 30), (2ull << 30) - layout::kChannelSize);
+  EXPECT_EQ(layout::channel_base(16ull << 30), (2ull << 30) - layout::kChannelTopGap - layout::kChannelSize);
 }
 
 TEST(QemuCmdline, InteractiveConsoleIsStdioAndInitPortIsSecondUart) {
   auto s = spec_4cpu();
   s.interactive = true;
-  qemu::QemuInputs in{"qemu", Accel::Tcg, 5, 6, -1, 8};
+  qemu::QemuInputs in{"qemu", Accel::Tcg, {5}, 6, -1, 8};
   auto a = qemu::qemu_argv(s, in);
   EXPECT_EQ(arg_after(a, "-chardev", 0), "stdio,id=con,signal=off");
   EXPECT_EQ(arg_after(a, "-chardev", 1), "file,id=initport,path=/proc/self/fd/8");

@@ -117,12 +117,19 @@ TEST(RamLayout, FromArgs) {
   EXPECT_EQ(l.total_bytes(), 512 * kMiB);
 }
 
-TEST(QemuTopology, ArgvRefusesNumaUntilTheBackendHasOneMemfdPerNode) {
+TEST(QemuTopology, NumaArgvUsesOneMemfdPerNode) {
   vm::VmSpec s;
   s.kernel = "/k/vmlinux";
   s.topology = parse_topology("numa2-4llc");
   s.memory_mb = 1024;
-  vm::qemu::QemuInputs in{"qemu", vm::Accel::Tcg, 5, 6, 7, 8};
+  vm::qemu::QemuInputs in{"qemu", vm::Accel::Tcg, {5}, 6, 7, 8};
   EXPECT_THAT([&] { vm::qemu::qemu_argv(s, in); },
-              ::testing::ThrowsMessage<Error>(HasSubstr("needs 2 guest memory backends (one per NUMA node)")));
+              ::testing::ThrowsMessage<Error>(HasSubstr("needs 2 guest memory backends but 1 memfds")));
+  in.memory_fds = {5, 9};
+  auto argv = vm::qemu::qemu_argv(s, in);
+  std::string all;
+  for (auto& a : argv) all += a + " ";
+  EXPECT_THAT(all, HasSubstr("mem-path=/proc/self/fd/5"));
+  EXPECT_THAT(all, HasSubstr("mem-path=/proc/self/fd/9"));
+  EXPECT_THAT(all, HasSubstr("-numa"));
 }
