@@ -169,20 +169,35 @@ void add_run_command(CLI::App& app, Action& selected) {
 }
 
 void add_list_command(CLI::App& app, Action& selected) {
-  auto json = std::make_shared<bool>(false);
-  auto* sub = app.add_subcommand("list", "List the scenario catalog");
-  sub->add_flag("--json", *json, "Machine-readable");
-  sub->callback([&selected, json] {
-    selected = [json] {
+  struct ListArgs {
+    bool json = false;
+    std::string show;
+    std::string topology = "1n2l2c1t";
+  };
+  auto a = std::make_shared<ListArgs>();
+  auto* sub = app.add_subcommand("list", "List the scenario catalog, or print one scenario as JSON");
+  sub->add_flag("--json", a->json, "Machine-readable");
+  sub->add_option("--show", a->show, "Print this scenario as JSON (a starting point for --scenario-file)");
+  sub->add_option("--topology,-t", a->topology, "Topology to build --show for")->capture_default_str();
+  sub->callback([&selected, a] {
+    selected = [a] {
+      if (!a->show.empty()) {
+        const auto* e = catalog::find(a->show);
+        if (!e) fail("unknown scenario '{}' (see `ktstr list`)", a->show);
+        auto layout = scenario::CpuLayout::from_name(topology::parse_topology(a->topology).name());
+        if (auto why = e->skip_reason(layout)) fail("{} cannot run on {}: {}", e->name, a->topology, *why);
+        std::puts(scenario::scenario_to_json(e->instantiate(layout)).dump(2).c_str());
+        return 0;
+      }
       nlohmann::json out = nlohmann::json::array();
       for (const auto* e : catalog::list(false)) {
-        if (*json) {
+        if (a->json) {
           out.push_back({{"name", e->name}, {"description", e->description}, {"curated", e->curated}});
         } else {
           std::printf("%-22s %s %s\n", e->name.c_str(), e->curated ? "*" : " ", e->description.c_str());
         }
       }
-      if (*json) std::puts(out.dump(2).c_str());
+      if (a->json) std::puts(out.dump(2).c_str());
       else std::puts("(* = curated: run by default)");
       return 0;
     };

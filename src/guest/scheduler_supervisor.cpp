@@ -113,26 +113,46 @@ void SchedulerSupervisor::fail_with(SchedulerFailureKind k, std::string msg) {
 const SchedulerStatus& SchedulerSupervisor::poll() {
   if (stopped_ || !status_.ok()) return status_;
   drain_log();
+  // The process first: a scheduler that exited also stops being enabled,
+  // and "it died" is the more useful verdict than the kernel's
+  // "unregistered" that follows from it.
+  if (auto st = child_.try_wait()) {
+    status_.process_exit = st;
+    settle_kernel_verdict();
+    fail_with(SchedulerFailureKind::Died, fmt::format("scheduler {} died while the test ran ({})",
+                                                      launch_.binary, st->describe()));
+    return status_;
+  }
   std::string state = sched_ext_state();
   if (state != "enabled") {
-    // Let the kernel finish printing its verdict before reading it.
-    for (int i = 0; i < 25 && !status_.kernel_exit; ++i) {
-      collect_kernel_log();
-      if (!status_.kernel_exit) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    settle_kernel_verdict();
+    // A scheduler that exits is unregistered while its process is still
+    // tearing down (closing the struct_ops link): give it a moment so an
+    // early exit is reported as the death it is, not as an ejection.
+    auto until = Clock::now() + std::chrono::milliseconds(500);
+    while (Clock::now() < until && !child_.try_wait())
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (auto st = child_.try_wait(); st && !(status_.kernel_exit && !status_.kernel_exit->clean())) {
+      status_.process_exit = st;
+      drain_log();
+      fail_with(SchedulerFailureKind::Died, fmt::format("scheduler {} died while the test ran ({})",
+                                                        launch_.binary, st->describe()));
+      return status_;
     }
-    drain_log();
     std::string why = status_.kernel_exit ? status_.kernel_exit->describe()
                                           : fmt::format("sched_ext state is '{}'", state);
     fail_with(SchedulerFailureKind::Ejected, why);
   }
-  if (auto st = child_.try_wait()) {
-    status_.process_exit = st;
-    collect_kernel_log();
-    drain_log();
-    fail_with(SchedulerFailureKind::Died, fmt::format("scheduler {} exited while the test ran ({})",
-                                                      launch_.binary, st->describe()));
-  }
   return status_;
+}
+
+void SchedulerSupervisor::settle_kernel_verdict() {
+  // Let the kernel finish printing its verdict before reading it.
+  for (int i = 0; i < 25 && !status_.kernel_exit; ++i) {
+    collect_kernel_log();
+    if (!status_.kernel_exit) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  drain_log();
 }
 
 const SchedulerStatus& SchedulerSupervisor::stop(std::chrono::milliseconds grace) {

@@ -71,6 +71,7 @@ class SchedulerSupervisor {
   void drain_log();
   void fail_with(SchedulerFailureKind k, std::string msg);
   void collect_kernel_log();
+  void settle_kernel_verdict();
 
   SchedulerLaunch launch_;
   Child child_;

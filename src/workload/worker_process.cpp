@@ -120,6 +120,9 @@ void worker_main(const WorkerLaunch& l) noexcept {
   if (::getppid() != l.parent) ::_exit(kWorkerExitSetupFailed);
   // 1 ns timer slack: wake latency should measure the scheduler, not slack.
   ::prctl(PR_SET_TIMERSLACK, 1UL);
+  // A recognisable comm: schedulers and fault injection (the fixture's
+  // --stall-comm) can single out test workers.
+  ::prctl(PR_SET_NAME, kWorkerComm);
   reset_signals();
   close_fds_except(l.keep_fds);
 

@@ -16,6 +16,9 @@ inline constexpr int kWorkerExitReported = 0;      // report written (ok or Fail
 inline constexpr int kWorkerExitNeverStarted = 3;  // start gate closed without "go"
 inline constexpr int kWorkerExitSetupFailed = 4;   // could not set up or write the report
 
+// Every worker's comm (task name), e.g. for `scx_ktstr_fixture --stall-comm`.
+inline constexpr const char* kWorkerComm = "ktstr_worker";
+
 struct WorkerLaunch {
   const WorkType* work = nullptr;
   size_t index = 0;

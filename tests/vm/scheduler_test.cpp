@@ -1,0 +1,132 @@
+// sched_ext schedulers under ktstr: the curated catalog passes under ktstr's
+// own fixture scheduler, and every fault the fixture can inject fails the
+// run with the specific reason (the negative tests pass exactly because the
+// failure was detected).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "scenario/catalog.hpp"
+#include "vm_harness.hpp"
+
+using ktstr::vmtest::run_ktstr;
+using nlohmann::json;
+
+namespace {
+
+bool fixture_built(std::string* why) {
+  // Where `--scheduler fixture` finds it: the schedulers/ folder next to ktstr.
+  auto fixture = std::filesystem::path(KTSTR_BINARY).parent_path() / "schedulers" / "scx_ktstr_fixture";
+  if (std::filesystem::exists(fixture)) return true;
+  *why = "the fixture scheduler was not built (" + fixture.string() +
+         "); the BPF toolchain is missing: run scripts/bootstrap-bpf.sh and reconfigure";
+  return false;
+}
+
+#define KTSTR_REQUIRE_FIXTURE()                        \
+  do {                                                 \
+    KTSTR_REQUIRE_VM();                                \
+    std::string why_;                                  \
+    if (!fixture_built(&why_)) GTEST_FAIL() << why_;   \
+  } while (0)
+
+json run_fixture(const std::string& scenario, const std::vector<std::string>& sched_args, int* code) {
+  std::vector<std::string> args = {"run", "-s", scenario, "--scheduler", "fixture", "--json"};
+  for (const auto& a : sched_args) args.push_back("--sched-args=" + a);
+  auto r = run_ktstr(args);
+  *code = r.code;
+  auto j = json::parse(r.out, nullptr, false);
+  if (j.is_discarded() || j["results"].size() != 1) {
+    ADD_FAILURE() << r.out << r.err;
+    return json::object();
+  }
+  return j["results"][0];
+}
+
+std::string all_details(const json& res) {
+  std::string s;
+  for (const auto& d : res["result"]["details"]) s += d.value("kind", "") + ": " + d.value("message", "") + "\n";
+  return s;
+}
+
+std::vector<std::string> curated_names() {
+  std::vector<std::string> names;
+  for (const auto* e : ktstr::scenario::catalog::list(true)) names.push_back(e->name);
+  return names;
+}
+
+class CuratedUnderFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CuratedUnderFixture, Passes) {
+  KTSTR_REQUIRE_FIXTURE();
+  int code = 0;
+  auto res = run_fixture(GetParam(), {}, &code);
+  EXPECT_EQ(res.value("verdict", ""), "PASS") << res.dump(2);
+  EXPECT_EQ(code, 0);
+  // The scheduler really ran the test: attached under its ops name, and
+  // unregistered cleanly at the end.
+  EXPECT_EQ(res["scheduler"].value("ops", ""), "ktstr_fixture") << res.dump(2);
+  EXPECT_TRUE(res["scheduler"].value("ok", false)) << res.dump(2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalog, CuratedUnderFixture, ::testing::ValuesIn(curated_names()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+
+TEST(SchedulerFaults, StalledWorkersGetTheSchedulerEjectedForARunnableTaskStall) {
+  KTSTR_REQUIRE_FIXTURE();
+  int code = 0;
+  auto res = run_fixture("steady", {"--stall-comm", "ktstr_worker"}, &code);
+  EXPECT_EQ(code, 1);
+  std::string d = all_details(res);
+  EXPECT_NE(d.find("scheduler: sched_ext disabled scheduler \"ktstr_fixture\" (runnable task stall)"),
+            std::string::npos) << d;
+  EXPECT_NE(d.find("ktstr_worker["), std::string::npos) << d;
+  EXPECT_NE(d.find("failed to run for"), std::string::npos) << d;
+}
+
+TEST(SchedulerFaults, ScxBpfErrorIsReportedWithItsMessage) {
+  KTSTR_REQUIRE_FIXTURE();
+  int code = 0;
+  auto res = run_fixture("steady", {"--error-after", "50"}, &code);
+  EXPECT_EQ(code, 1);
+  std::string d = all_details(res);
+  EXPECT_NE(d.find("(scx_bpf_error)"), std::string::npos) << d;
+  EXPECT_NE(d.find("injected error after 50 enqueue events"), std::string::npos) << d;
+  // The scheduler's own log travels with the verdict.
+  EXPECT_NE(res["scheduler"].value("log", "").find("EXIT: ERROR_BPF"), std::string::npos) << res.dump(2);
+}
+
+TEST(SchedulerFaults, DispatchLoopIsEjectedByTheKernel) {
+  KTSTR_REQUIRE_FIXTURE();
+  int code = 0;
+  auto res = run_fixture("steady", {"--dispatch-loop"}, &code);
+  EXPECT_EQ(code, 1);
+  std::string d = all_details(res);
+  // The kernel's verdict: its watchdog (either path) caught the stuck CPU.
+  EXPECT_NE(d.find("sched_ext disabled scheduler \"ktstr_fixture\" (runnable task stall)"), std::string::npos)
+      << d;
+}
+
+TEST(SchedulerFaults, EarlyExitIsReportedAsSchedulerDied) {
+  KTSTR_REQUIRE_FIXTURE();
+  int code = 0;
+  auto res = run_fixture("steady", {"--exit-early", "1500"}, &code);
+  EXPECT_EQ(code, 1);
+  std::string d = all_details(res);
+  EXPECT_NE(d.find("scx_ktstr_fixture died while the test ran (exit code 1)"), std::string::npos) << d;
+  EXPECT_NE(res["scheduler"].value("log", "").find("fixture: exiting early on purpose"), std::string::npos);
+}
+
+TEST(SchedulerFaults, SchedulerThatDiesBeforeAttachingIsCaught) {
+  KTSTR_REQUIRE_FIXTURE();
+  int code = 0;
+  auto res = run_fixture("steady", {"--no-such-option"}, &code);
+  EXPECT_EQ(code, 1);
+  std::string d = all_details(res);
+  EXPECT_NE(d.find("died"), std::string::npos) << d;
+  EXPECT_NE(d.find("before attaching"), std::string::npos) << d;
+}
