@@ -4,5 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh build
+# A real third-party sched_ext scheduler for the VM tests: the kernel's own
+# scx_simple, built from Debian's linux-source (cached after the first run).
+scripts/build-kernel-schedulers.sh scx_simple
 cd build
 exec ctest --output-on-failure -j "$(nproc)" --timeout 600

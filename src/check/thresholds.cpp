@@ -96,6 +96,21 @@ Thresholds Thresholds::layered(const Thresholds& sched, const Thresholds& test, 
   return defaults(flavor).merged(sched).merged(test);
 }
 
+Thresholds Thresholds::emulation_allowance(BuildFlavor flavor) {
+  Thresholds d = defaults(flavor);
+  Thresholds t;
+  t.max_spread_pct = *d.max_spread_pct * 2;
+  t.max_gap_ms = *d.max_gap_ms * 2;
+  return t;
+}
+
+Thresholds Thresholds::layered_for(bool emulated, const Thresholds& sched, const Thresholds& test,
+                                   BuildFlavor flavor) {
+  Thresholds base = defaults(flavor);
+  if (emulated) base = base.merged(emulation_allowance(flavor));
+  return base.merged(sched).merged(test);
+}
+
 bool Thresholds::empty() const { return *this == Thresholds{}; }
 
 nlohmann::json Thresholds::to_json() const {

@@ -53,6 +53,14 @@ struct Thresholds {
   Thresholds merged(const Thresholds& over) const;
   // defaults(flavor) <- sched <- test.
   static Thresholds layered(const Thresholds& sched, const Thresholds& test, BuildFlavor flavor = this_build());
+  // Under software emulation (QEMU TCG: all vCPUs time-share one host
+  // thread, guest code runs 10-30x slower, the host's other load leaks into
+  // guest timing) the timing defaults are doubled: spread 2x, gap 2x. Only
+  // the defaults move; a scheduler's or test's explicit values still win.
+  static Thresholds emulation_allowance(BuildFlavor flavor = this_build());
+  // defaults(flavor) <- [emulation allowance] <- sched <- test.
+  static Thresholds layered_for(bool emulated, const Thresholds& sched, const Thresholds& test,
+                                BuildFlavor flavor = this_build());
 
   bool empty() const;  // no knob set
   bool operator==(const Thresholds&) const = default;

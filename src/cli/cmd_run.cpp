@@ -119,7 +119,9 @@ int run(const RunArgs& a) {
     for (const auto* e : entries)
       if (!e->skip_reason(scenario::CpuLayout::from_name(o.topology.name()))) runner::prepare_scenario(*e, o);
 
-  std::string under = o.scheduler ? o.scheduler->binary.filename().string() : "EEVDF";
+  std::string under = o.scheduler ? o.scheduler->binary.filename().string()
+                      : a.host        ? "the host's current scheduler"
+                                      : "EEVDF";
   if (!a.json)
     log::info("running {} scenario(s) under {} on {}", entries.size(), under,
               a.host ? "the host" : o.topology.name());

@@ -26,8 +26,19 @@ namespace {
 bool transient(int e) { return e == EBUSY || e == EAGAIN || e == EINTR; }
 }  // namespace
 
+namespace {
+fs::path find_cgroup2_mount() {
+  std::istringstream in(try_read_file("/proc/mounts").value_or(""));
+  std::string dev, dir, type;
+  std::string rest;
+  while (in >> dev >> dir >> type && std::getline(in, rest))
+    if (type == "cgroup2") return dir;
+  fail("no cgroup v2 hierarchy is mounted (ktstr needs cgroup2; see /proc/mounts)");
+}
+}  // namespace
+
 CgroupManager::CgroupManager(std::string root_name, fs::path mount)
-    : mount_(std::move(mount)), root_(mount_ / root_name) {
+    : mount_(mount.empty() ? find_cgroup2_mount() : std::move(mount)), root_(mount_ / root_name) {
   if (!fs::exists(mount_ / "cgroup.controllers"))
     fail("{} is not a cgroup v2 mount (no cgroup.controllers)", mount_.string());
   std::error_code ec;
@@ -92,7 +103,15 @@ void CgroupManager::create(const std::string& name) {
   }
 }
 
+bool CgroupManager::has_cpuset() const {
+  return trim(try_read_file(mount_ / "cgroup.controllers").value_or("")).find("cpuset") != std::string::npos;
+}
+
 void CgroupManager::set_cpus(const std::string& name, const std::string& cpulist) {
+  if (!has_cpuset())
+    fail("cgroup {}: the cpuset controller is not available in the cgroup v2 hierarchy at {} "
+         "(on this host it is probably bound to cgroup v1); scenarios with cpusets need cgroup v2 cpuset",
+         name, mount_.string());
   write(path(name) / "cpuset.cpus", cpulist.empty() ? "\n" : cpulist);
 }
 

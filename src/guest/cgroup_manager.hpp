@@ -17,8 +17,9 @@ class CgroupManager {
   // Creates `root` (relative to the cgroup2 mount) and enables the cpuset
   // and cpu controllers down to it. The destructor removes the whole tree,
   // killing whatever still runs in it.
-  explicit CgroupManager(std::string root_name = "ktstr",
-                         std::filesystem::path mount = "/sys/fs/cgroup");
+  // `mount` empty: the first cgroup2 mount in /proc/mounts (on hybrid v1/v2
+  // hosts that is /sys/fs/cgroup/unified, often without controllers).
+  explicit CgroupManager(std::string root_name = "ktstr", std::filesystem::path mount = {});
   ~CgroupManager();
   CgroupManager(const CgroupManager&) = delete;
   CgroupManager& operator=(const CgroupManager&) = delete;
@@ -45,6 +46,8 @@ class CgroupManager {
   void write(const std::filesystem::path& file, const std::string& value) const;
   void enable_controllers(const std::filesystem::path& dir) const;
   void remove_tree(const std::filesystem::path& dir) const;
+
+  bool has_cpuset() const;
 
   std::filesystem::path mount_;
   std::filesystem::path root_;

@@ -5,6 +5,7 @@
 #include "check/report.hpp"
 #include "check/result_json.hpp"
 #include "runner/guest_run.hpp"
+#include "vm/accel.hpp"
 #include "scenario/scenario_json.hpp"
 #include "scenario/validate.hpp"
 #include "util/error.hpp"
@@ -96,7 +97,8 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
     return v;
   }
   scenario::Scenario s = prepare_scenario(e, o);
-  check::Thresholds merged = check::Thresholds::layered(o.scheduler_thresholds, s.thresholds);
+  bool emulated = vm::choose_accel().accel == vm::Accel::Tcg;
+  check::Thresholds merged = check::Thresholds::layered_for(emulated, o.scheduler_thresholds, s.thresholds);
 
   GuestRunOptions g;
   g.kernel = o.kernel;

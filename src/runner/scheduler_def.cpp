@@ -133,7 +133,7 @@ void toml_keys(std::string& out, const json& j, std::initializer_list<const char
     if (j.contains(k)) out += fmt::format("{} = {}\n", k, toml_value(j.at(k), ctx + k));
   for (const auto& [k, v] : j.items())
     if (std::find_if(keys.begin(), keys.end(), [&](const char* x) { return k == x; }) == keys.end())
-      out += fmt::format("{} = {}\n", toml_quote(k), toml_value(v, ctx + k));
+      out += fmt::format("{} = {}\n", is_word(k, "_-") ? k : toml_quote(k), toml_value(v, ctx + k));
 }
 
 }  // namespace

@@ -74,6 +74,26 @@ TEST_P(CuratedUnderFixture, Passes) {
 INSTANTIATE_TEST_SUITE_P(Catalog, CuratedUnderFixture, ::testing::ValuesIn(curated_names()),
                          [](const auto& info) { return info.param; });
 
+// A real third-party scheduler: the kernel's tools/sched_ext/scx_simple,
+// built by scripts/build-kernel-schedulers.sh (scripts/test.sh runs it).
+class CuratedUnderScxSimple : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CuratedUnderScxSimple, Passes) {
+  KTSTR_REQUIRE_VM();
+  auto r = run_ktstr({"run", "-s", GetParam(), "--scheduler", "simple", "--json"});
+  if (r.err.find("scheduler 'simple' not found") != std::string::npos)
+    GTEST_SKIP() << "scx_simple not built: run scripts/build-kernel-schedulers.sh scx_simple";
+  auto j = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out << r.err;
+  auto res = j["results"][0];
+  EXPECT_EQ(res.value("verdict", ""), "PASS") << res.dump(2);
+  EXPECT_EQ(res["scheduler"].value("ops", ""), "simple") << res.dump(2);
+  EXPECT_EQ(r.code, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalog, CuratedUnderScxSimple, ::testing::ValuesIn(curated_names()),
+                         [](const auto& info) { return info.param; });
+
 }  // namespace
 
 TEST(SchedulerFaults, StalledWorkersGetTheSchedulerEjectedForARunnableTaskStall) {

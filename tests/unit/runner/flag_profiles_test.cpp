@@ -121,7 +121,7 @@ TEST(FlagSelection, ErrorsListKnownFlagsOrNameTheMissingOne) {
   const auto d = chain();
   EXPECT_THAT(error_of([&] { parse_flag_selection(d, "a,zz"); }),
               HasSubstr("has no flag 'zz' (known: a, b, c, d, f)"));
-  EXPECT_THAT(error_of([&] { parse_flag_selection(d, "d,c"); }), HasSubstr("flag 'd' of scheduler 'chain' requires 'b'"));
+  EXPECT_THAT(error_of([&] { parse_flag_selection(d, "d,c"); }), HasSubstr("flag 'c' of scheduler 'chain' requires 'b'; add it"));
   EXPECT_THAT(error_of([&] { parse_flag_selection(d, "f"); }), HasSubstr("requires 'a'"));
 }
 
