@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add_kernel_command(app, selected);
   add_run_command(app, selected);
   add_list_command(app, selected);
+  add_schedulers_command(app, selected);
   add_shell_command(app, selected);
   add_topo_command(app, selected);
 

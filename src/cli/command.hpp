@@ -14,6 +14,7 @@ void add_kernel_command(CLI::App& app, Action& selected);
 void add_shell_command(CLI::App& app, Action& selected);
 void add_run_command(CLI::App& app, Action& selected);
 void add_list_command(CLI::App& app, Action& selected);
+void add_schedulers_command(CLI::App& app, Action& selected);
 void add_topo_command(CLI::App& app, Action& selected);
 
 }  // namespace ktstr::cli

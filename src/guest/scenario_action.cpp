@@ -1,6 +1,7 @@
 #include "guest/scenario_action.hpp"
 
 #include <chrono>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -66,6 +67,12 @@ int run_scenario_action(const nlohmann::json& params, Publisher& pub) {
     SchedulerLaunch launch;
     launch.binary = params["scheduler"].at("binary").get<std::string>();
     launch.args = params["scheduler"].value("args", std::vector<std::string>{});
+    // The scheduler definition's sysctls, before it starts.
+    for (const auto& kv : params["scheduler"].value("sysctls", nlohmann::json::array())) {
+      std::string path = kv.at(0).get<std::string>(), value = kv.at(1).get<std::string>();
+      std::ofstream f(path);
+      if (!(f << value << "\n")) throw std::runtime_error("cannot set sysctl " + path + " = " + value);
+    }
     pub.stage("starting scheduler " + launch.binary);
     sched.emplace(launch);
     if (!sched->status().ok()) {

@@ -119,8 +119,13 @@ const SchedulerStatus& SchedulerSupervisor::poll() {
   if (auto st = child_.try_wait()) {
     status_.process_exit = st;
     settle_kernel_verdict();
-    fail_with(SchedulerFailureKind::Died, fmt::format("scheduler {} died while the test ran ({})",
-                                                      launch_.binary, st->describe()));
+    // An ejected scheduler usually exits 0 on its own right after: then the
+    // kernel's reason is the verdict, not the exit.
+    if (status_.kernel_exit && !status_.kernel_exit->clean())
+      fail_with(SchedulerFailureKind::Ejected, status_.kernel_exit->describe());
+    else
+      fail_with(SchedulerFailureKind::Died, fmt::format("scheduler {} died while the test ran ({})",
+                                                        launch_.binary, st->describe()));
     return status_;
   }
   std::string state = sched_ext_state();

@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "initramfs/elf_info.hpp"
 #include "initramfs/initramfs_builder.hpp"
 #include "initramfs/stripped_copy.hpp"
 #include "kernel/kernel_resolve.hpp"
+#include "monitor/observer_chain.hpp"
 #include "topology/memory.hpp"
 #include "util/error.hpp"
 #include "util/fd.hpp"
@@ -75,6 +77,18 @@ std::chrono::seconds default_timeout(bool tcg, const vm::VmTopology& t,
   return boot + action_budget * (tcg ? 2 : 1);
 }
 
+std::optional<std::chrono::milliseconds> effective_watchdog_timeout(const GuestRunOptions& o) {
+  std::optional<std::chrono::milliseconds> t = o.watchdog_timeout;
+  if (!t) {
+    if (const char* env = std::getenv("KTSTR_WATCHDOG_TIMEOUT_MS"); env && *env)
+      t = std::chrono::milliseconds(std::strtoll(env, nullptr, 10));
+    else if (o.request.params.is_object() && o.request.params.contains("scheduler"))
+      t = std::chrono::seconds(4);
+  }
+  if (!t || t->count() <= 0) return std::nullopt;
+  return t;
+}
+
 GuestRunResult run_in_guest(const GuestRunOptions& o) {
   auto t0 = Clock::now();
   GuestRunResult res;
@@ -91,6 +105,7 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
   spec.kernel = k.vmlinux;
   spec.initrd_fd = initrd.get();
   spec.topology = o.topology;
+  spec.extra_cmdline = o.extra_cmdline;
   spec.memory_mb = topology::default_memory_mb(o.topology, o.memory_mb.value_or(0));
   res.timeout = o.timeout.value_or(
       default_timeout(backend->accel().accel == vm::Accel::Tcg, o.topology, o.action_budget));
@@ -99,7 +114,18 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
   spec.stream_output = o.stream_output;
   res.prepare_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 
-  res.outcome = backend->run(spec, o.observer);
+  // The shortener goes first so it acts on each tick before other observers.
+  std::unique_ptr<monitor::WatchdogShortener> watchdog;
+  monitor::ObserverChain observers;
+  if (auto wt = effective_watchdog_timeout(o)) {
+    int hz = std::atoi(k.cfg.get("CONFIG_HZ").value_or("250").c_str());
+    watchdog = monitor::WatchdogShortener::create(k.vmlinux, hz > 0 ? hz : 250, *wt);
+    observers.add(watchdog.get());
+  }
+  observers.add(o.observer);
+
+  res.outcome = backend->run(spec, observers.empty() ? nullptr : &observers);
+  if (watchdog) res.watchdog_events = watchdog->events();
   res.total_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return res;
 }

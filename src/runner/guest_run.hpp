@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "guest/request.hpp"
+#include "monitor/watchdog_shortener.hpp"
 #include "vm/backend.hpp"
 #include "vm/vm_spec.hpp"
 
@@ -21,11 +22,17 @@ struct GuestRunOptions {
   std::optional<std::chrono::seconds> timeout;  // default: default_timeout()
   std::chrono::seconds action_budget{60};     // expected guest work, feeds the default deadline
   std::vector<std::filesystem::path> include_files;  // land in /usr/local/bin
+  std::string extra_cmdline;                  // appended to the guest kernel command line
   bool busybox = true;
   bool interactive = false;
   bool stream_output = true;
   guest::Request request;
   vm::VmObserver* observer = nullptr;
+  // sched_ext watchdog timeout imposed from the host on whatever scheduler
+  // the guest attaches (see monitor/watchdog_shortener.hpp). Unset: 4 s
+  // when the request starts a scheduler, else off; 0: off. Overridable
+  // with $KTSTR_WATCHDOG_TIMEOUT_MS when unset here.
+  std::optional<std::chrono::milliseconds> watchdog_timeout;
 };
 
 struct GuestRunResult {
@@ -34,12 +41,16 @@ struct GuestRunResult {
   double total_seconds = 0;   // from call to result, including kernel + initramfs prep
   double prepare_seconds = 0; // kernel resolve + initramfs
   std::chrono::seconds timeout{0};
+  std::vector<monitor::WatchdogEvent> watchdog_events;  // what the shortener did, for reports
 };
 
 // The VM deadline grows with what the VM must do: boot (slower per vCPU and
 // far slower under TCG) plus the expected guest work.
 std::chrono::seconds default_timeout(bool tcg, const vm::VmTopology& t,
                                      std::chrono::seconds action_budget);
+
+// The watchdog timeout run_in_guest() will impose, nullopt for none.
+std::optional<std::chrono::milliseconds> effective_watchdog_timeout(const GuestRunOptions& opts);
 
 GuestRunResult run_in_guest(const GuestRunOptions& opts);
 

@@ -23,6 +23,7 @@ struct ScenarioRunOptions {
   std::optional<uint32_t> workers;            // workers per cgroup
   std::optional<std::string> work_type;       // override for swappable cgroups
   std::optional<SchedulerRef> scheduler;      // unset: EEVDF
+  std::string scheduler_profile = "default";  // flags joined by '+'
   check::Thresholds scheduler_thresholds;     // the scheduler's layer
   check::Thresholds test_thresholds;          // the test's layer
   std::optional<std::chrono::seconds> timeout;

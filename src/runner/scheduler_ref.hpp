@@ -14,6 +14,8 @@ struct SchedulerRef {
   std::string name;                  // as given
   std::filesystem::path binary;      // resolved host path
   std::vector<std::string> args;     // fixed + --sched-args + flag args
+  std::vector<std::string> kernel_cmdline;                 // from its definition
+  std::vector<std::pair<std::string, std::string>> sysctls;  // /proc/sys path -> value
   std::string guest_path() const { return "/usr/local/bin/" + binary.filename().string(); }
 };
 

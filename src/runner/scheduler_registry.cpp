@@ -35,8 +35,9 @@ SchedulerDef fixture() {
       // instead of 30-45 s. A healthy FIFO never leaves a task runnable 3 s.
       flag("short-timeout", {"--timeout-ms", "3000"}, "sched_ext watchdog timeout 3 s instead of 30 s"),
       fault("stall", {"--stall-comm", std::string(kFixtureStallComm)},
-            "never dispatch tasks whose comm is 'ktstr_stall' -> runnable task stall", {"short-timeout"}),
-      fault("error", {"--error-after", "500"}, "scx_bpf_error() on the 500th enqueue after attach"),
+            "never dispatch ktstr's workers (comm 'ktstr_worker') -> runnable task stall", {"short-timeout"}),
+      // 50: a 2 s scenario of CPU spinners makes only a few hundred enqueues.
+      fault("error", {"--error-after", "50"}, "scx_bpf_error() on the 50th enqueue after attach"),
       fault("dispatch-loop", {"--dispatch-loop"}, "ops.dispatch() spins 100 ms per call -> watchdog ejection",
             {"short-timeout"}),
       fault("exit-early", {"--exit-early", "1500"}, "the loader exits 1 after 1.5 s without detaching"),

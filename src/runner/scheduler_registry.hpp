@@ -12,7 +12,9 @@ namespace ktstr::runner {
 
 // The comm (task name, < 16 bytes) the fixture's "stall" fault parks: a
 // worker renamed to this (prctl(PR_SET_NAME)) is never dispatched.
-inline constexpr std::string_view kFixtureStallComm = "ktstr_stall";
+// Every ktstr worker carries this comm (workload/worker_process.hpp), so the
+// stall fault stalls the test's workers.
+inline constexpr std::string_view kFixtureStallComm = "ktstr_worker";
 
 class SchedulerRegistry {
  public:

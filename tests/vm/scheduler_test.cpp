@@ -32,8 +32,12 @@ bool fixture_built(std::string* why) {
     if (!fixture_built(&why_)) GTEST_FAIL() << why_;   \
   } while (0)
 
-json run_fixture(const std::string& scenario, const std::vector<std::string>& sched_args, int* code) {
+// `flags`: the fixture definition's named flags (see `ktstr schedulers`);
+// `sched_args`: raw loader arguments on top.
+json run_fixture(const std::string& scenario, const std::string& flags, const std::vector<std::string>& sched_args,
+                 int* code) {
   std::vector<std::string> args = {"run", "-s", scenario, "--scheduler", "fixture", "--json"};
+  if (!flags.empty()) args.push_back("--flags=" + flags);
   for (const auto& a : sched_args) args.push_back("--sched-args=" + a);
   auto r = run_ktstr(args);
   *code = r.code;
@@ -62,7 +66,7 @@ class CuratedUnderFixture : public ::testing::TestWithParam<std::string> {};
 TEST_P(CuratedUnderFixture, Passes) {
   KTSTR_REQUIRE_FIXTURE();
   int code = 0;
-  auto res = run_fixture(GetParam(), {}, &code);
+  auto res = run_fixture(GetParam(), "", {}, &code);
   EXPECT_EQ(res.value("verdict", ""), "PASS") << res.dump(2);
   EXPECT_EQ(code, 0);
   // The scheduler really ran the test: attached under its ops name, and
@@ -99,19 +103,21 @@ INSTANTIATE_TEST_SUITE_P(Catalog, CuratedUnderScxSimple, ::testing::ValuesIn(cur
 TEST(SchedulerFaults, StalledWorkersGetTheSchedulerEjectedForARunnableTaskStall) {
   KTSTR_REQUIRE_FIXTURE();
   int code = 0;
-  auto res = run_fixture("steady", {"--stall-comm", "ktstr_worker"}, &code);
+  auto res = run_fixture("steady", "short-timeout,stall", {}, &code);
   EXPECT_EQ(code, 1);
   std::string d = all_details(res);
   EXPECT_NE(d.find("scheduler: sched_ext disabled scheduler \"ktstr_fixture\" (runnable task stall)"),
             std::string::npos) << d;
   EXPECT_NE(d.find("ktstr_worker["), std::string::npos) << d;
   EXPECT_NE(d.find("failed to run for"), std::string::npos) << d;
+  // With the flag's 3 s watchdog the stall surfaces in seconds, not 30.
+  EXPECT_LT(res.value("seconds", 1000.0), 30.0) << res.dump(2);
 }
 
 TEST(SchedulerFaults, ScxBpfErrorIsReportedWithItsMessage) {
   KTSTR_REQUIRE_FIXTURE();
   int code = 0;
-  auto res = run_fixture("steady", {"--error-after", "50"}, &code);
+  auto res = run_fixture("steady", "error", {}, &code);
   EXPECT_EQ(code, 1);
   std::string d = all_details(res);
   EXPECT_NE(d.find("(scx_bpf_error)"), std::string::npos) << d;
@@ -123,7 +129,7 @@ TEST(SchedulerFaults, ScxBpfErrorIsReportedWithItsMessage) {
 TEST(SchedulerFaults, DispatchLoopIsEjectedByTheKernel) {
   KTSTR_REQUIRE_FIXTURE();
   int code = 0;
-  auto res = run_fixture("steady", {"--dispatch-loop"}, &code);
+  auto res = run_fixture("steady", "short-timeout,dispatch-loop", {}, &code);
   EXPECT_EQ(code, 1);
   std::string d = all_details(res);
   // The kernel's verdict: its watchdog (either path) caught the stuck CPU.
@@ -134,7 +140,7 @@ TEST(SchedulerFaults, DispatchLoopIsEjectedByTheKernel) {
 TEST(SchedulerFaults, EarlyExitIsReportedAsSchedulerDied) {
   KTSTR_REQUIRE_FIXTURE();
   int code = 0;
-  auto res = run_fixture("steady", {"--exit-early", "1500"}, &code);
+  auto res = run_fixture("steady", "exit-early", {}, &code);
   EXPECT_EQ(code, 1);
   std::string d = all_details(res);
   EXPECT_NE(d.find("scx_ktstr_fixture died while the test ran (exit code 1)"), std::string::npos) << d;
@@ -144,7 +150,7 @@ TEST(SchedulerFaults, EarlyExitIsReportedAsSchedulerDied) {
 TEST(SchedulerFaults, SchedulerThatDiesBeforeAttachingIsCaught) {
   KTSTR_REQUIRE_FIXTURE();
   int code = 0;
-  auto res = run_fixture("steady", {"--no-such-option"}, &code);
+  auto res = run_fixture("steady", "", {"--no-such-option"}, &code);
   EXPECT_EQ(code, 1);
   std::string d = all_details(res);
   EXPECT_NE(d.find("died"), std::string::npos) << d;

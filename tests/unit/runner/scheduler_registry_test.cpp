@@ -33,9 +33,9 @@ TEST(Registry, FixtureFaultsStayOutOfTheGauntlet) {
   // A negative test requiring the stall fault gets the short watchdog with it.
   const auto stall = base_profile(fx, {.required = {"stall"}});
   EXPECT_EQ(stall.name(), "short-timeout+stall");
-  EXPECT_THAT(profile_args(fx, stall), ElementsAre("--timeout-ms", "3000", "--stall-comm", "ktstr_stall"));
+  EXPECT_THAT(profile_args(fx, stall), ElementsAre("--timeout-ms", "3000", "--stall-comm", "ktstr_worker"));
   EXPECT_EQ(std::string(kFixtureStallComm).size() < 16, true);  // TASK_COMM_LEN
-  EXPECT_THAT(profile_args(fx, parse_flag_selection(fx, "error")), ElementsAre("--error-after", "500"));
+  EXPECT_THAT(profile_args(fx, parse_flag_selection(fx, "error")), ElementsAre("--error-after", "50"));
 }
 
 TEST(Registry, KernelExampleFlags) {
