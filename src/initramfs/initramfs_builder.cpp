@@ -23,35 +23,6 @@ std::chrono::milliseconds since(Clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
 }
 
-// Like util's write_file_atomic, but the temp name is unique per call, not
-// just per process: two threads building the same key must not share a temp.
-void write_unique_atomic(const fs::path& dest, std::string_view data) {
-  static std::atomic<uint64_t> counter{0};
-  fs::path tmp = dest;
-  tmp += fmt::format(".tmp.{}.{}", ::getpid(), counter++);
-  {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-    if (!fd) fail_errno("create " + tmp.string());
-    for (size_t off = 0; off < data.size();) {
-      ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        int e = errno;
-        ::unlink(tmp.c_str());
-        errno = e;
-        fail_errno("write " + tmp.string());
-      }
-      off += static_cast<size_t>(n);
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, dest, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    fail("rename {} -> {}: {}", tmp.string(), dest.string(), ec.message());
-  }
-}
-
 // Stats of a cached archive live next to it, so a hit can still report them.
 fs::path stats_path(const fs::path& archive) {
   fs::path p = archive;
@@ -127,8 +98,8 @@ fs::path build_cached(const InitramfsSpec& spec, BuildStats* stats) {
     std::string bytes = build(plan, s);
     nlohmann::json j{{"entries", s.entries}, {"uncompressed_bytes", s.uncompressed_bytes}};
     // Stats first: whoever sees the archive can rely on its stats existing.
-    write_unique_atomic(stats_path(s.path), j.dump());
-    write_unique_atomic(s.path, bytes);
+    write_file_atomic(stats_path(s.path), j.dump());
+    write_file_atomic(s.path, bytes);
   }
   s.elapsed = since(t0);
   if (stats) *stats = s;

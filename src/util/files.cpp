@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -29,10 +30,13 @@ std::string read_file(const fs::path& p) {
 }
 
 void write_file_atomic(const fs::path& p, std::string_view data) {
+  // Unique per call, not just per process: two threads writing the same
+  // destination (e.g. building the same cached archive) must not share a temp.
+  static std::atomic<uint64_t> counter{0};
   fs::path tmp = p;
-  tmp += fmt::format(".tmp.{}", ::getpid());
+  tmp += fmt::format(".tmp.{}.{}", ::getpid(), counter++);
   {
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (!fd) fail_errno("create " + tmp.string());
     size_t off = 0;
     while (off < data.size()) {

@@ -9,7 +9,8 @@ namespace ktstr {
 
 std::string read_file(const std::filesystem::path& p);
 std::optional<std::string> try_read_file(const std::filesystem::path& p);
-// Writes atomically: temp file in the same directory, then rename.
+// Writes atomically: a temp file unique to this call in the same directory,
+// then rename; concurrent writers of one path never see a partial file.
 void write_file_atomic(const std::filesystem::path& p, std::string_view data);
 std::string trim(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
