@@ -8,11 +8,10 @@
 #include "check/report.hpp"
 #include "check/result_json.hpp"
 #include "cli/command.hpp"
+#include "cli/scheduler_args.hpp"
 #include "guest/guest_layout.hpp"
 #include "guest/scenario_executor.hpp"
-#include "runner/flag_profiles.hpp"
 #include "runner/scenario_run.hpp"
-#include "runner/scheduler_registry.hpp"
 #include "scenario/catalog.hpp"
 #include "scenario/scenario_json.hpp"
 #include "util/files.hpp"
@@ -33,10 +32,7 @@ struct RunArgs {
   unsigned duration_ms = 0;
   unsigned workers = 0;
   std::string work_type;
-  std::string scheduler;
-  std::string scheduler_def;
-  std::string flags;
-  std::vector<std::string> sched_args;
+  SchedulerArgs sched;
   std::string kernel;
   uint64_t memory_mb = 0;
   unsigned timeout_s = 0;
@@ -110,29 +106,11 @@ int run(const RunArgs& a) {
   if (a.workers) o.workers = a.workers;
   if (!a.work_type.empty()) o.work_type = a.work_type;
   if (a.timeout_s) o.timeout = std::chrono::seconds(a.timeout_s);
-  if (!a.scheduler.empty() || !a.scheduler_def.empty()) {
+  if (auto r = resolve_scheduler_args(a.sched)) {
     if (a.host) fail("--scheduler cannot be combined with --host (the host runs its current scheduler)");
-    // A definition (built-in, from --scheduler-def, or a bare binary) gives
-    // the binary, fixed args, flags and the scheduler's threshold layer.
-    runner::SchedulerRegistry reg = runner::SchedulerRegistry::builtin();
-    std::string spec = a.scheduler;
-    if (!a.scheduler_def.empty()) {
-      auto def = runner::SchedulerDef::load(a.scheduler_def);
-      reg.add(def);
-      if (spec.empty()) spec = def.name;
-    }
-    runner::SchedulerDef def = runner::scheduler_def_for(spec, reg);
-    runner::Profile profile = runner::parse_flag_selection(def, a.flags);
-    o.scheduler = runner::resolve_scheduler(def.binary);
-    o.scheduler->name = def.name;
-    o.scheduler->args = runner::profile_args(def, profile);
-    o.scheduler->args.insert(o.scheduler->args.end(), a.sched_args.begin(), a.sched_args.end());
-    o.scheduler->kernel_cmdline = def.kernel_cmdline;
-    for (const auto& sc : def.sysctls) o.scheduler->sysctls.emplace_back(sc.proc_path(), sc.value);
-    o.scheduler_thresholds = def.thresholds;
-    o.scheduler_profile = profile.name();
-  } else if (!a.flags.empty()) {
-    fail("--flags needs --scheduler");
+    o.scheduler = r->ref;
+    o.scheduler_profile = r->profile;
+    o.scheduler_thresholds = r->thresholds;
   }
   std::vector<catalog::Entry> from_files;
   for (const auto& f : a.files) from_files.push_back(entry_from_file(f));
@@ -183,12 +161,7 @@ void add_run_command(CLI::App& app, Action& selected) {
   sub->add_option("--duration-ms", a->duration_ms, "Scenario duration (default 2000)");
   sub->add_option("--workers", a->workers, "Workers per cgroup (default 2)");
   sub->add_option("--work-type", a->work_type, "Work type for swappable cgroups, e.g. YieldHeavy");
-  sub->add_option("--scheduler", a->scheduler, "Scheduler binary path or name (fixture, simple, ...)");
-  sub->add_option("--scheduler-def", a->scheduler_def, "Scheduler definition file (.toml or .json): binary, args, flags")
-      ->check(CLI::ExistingFile);
-  sub->add_option("--flags", a->flags, "Scheduler flags to enable, e.g. slow,short-timeout (see `ktstr schedulers`)");
-  sub->add_option("--sched-args", a->sched_args, "Extra scheduler arguments (repeatable; --sched-args=-x)")
-      ->allow_extra_args(false);
+  a->sched.add_to(sub);
   sub->add_option("--kernel", a->kernel, "Kernel (see `ktstr kernel --help`)");
   sub->add_option("--memory-mb", a->memory_mb, "Guest memory (default max(CPUs x 64, 256))");
   sub->add_option("--timeout", a->timeout_s, "VM deadline per scenario in seconds");

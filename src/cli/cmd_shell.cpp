@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/command.hpp"
+#include "cli/scheduler_args.hpp"
 #include "runner/guest_run.hpp"
 #include "topology/parse.hpp"
 #include "util/error.hpp"
@@ -18,6 +19,7 @@ struct ShellArgs {
   std::vector<std::string> include_files;
   std::string kernel;
   unsigned timeout_s = 0;
+  SchedulerArgs sched;
 };
 
 int run_shell(const ShellArgs& a) {
@@ -35,6 +37,12 @@ int run_shell(const ShellArgs& a) {
   } else {
     o.request.action = "exec";
     o.request.command = a.exec;
+  }
+  if (auto sched = resolve_scheduler_args(a.sched)) {
+    o.include_files.push_back(sched->ref.binary);
+    o.request.params["scheduler"] = sched->ref.guest_request();
+    o.extra_cmdline = sched->ref.cmdline();
+    o.action_budget += std::chrono::seconds(30);
   }
   auto r = runner::run_in_guest(o);
   const auto& out = r.outcome;
@@ -65,6 +73,7 @@ void add_shell_command(CLI::App& app, Action& selected) {
       ->check(CLI::ExistingFile);
   sub->add_option("--kernel", args->kernel, "Kernel: vmlinux/bzImage path, directory, or cached version");
   sub->add_option("--timeout", args->timeout_s, "VM deadline in seconds (default grows with CPUs and work)");
+  args->sched.add_to(sub);
   sub->callback([&selected, args] { selected = [args] { return run_shell(*args); }; });
 }
 

@@ -7,10 +7,13 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 
 #include <fmt/format.h>
 
 #include "guest/scenario_action.hpp"
+#include "guest/scheduler_params.hpp"
+#include "guest/scheduler_supervisor.hpp"
 #include "util/error.hpp"
 
 namespace ktstr::guest {
@@ -75,10 +78,37 @@ int run_shell() {
 
 }  // namespace
 
+void say(int port_fd, const std::string& text) {
+  std::string line = "ktstr: " + text + "\n";
+  if (port_fd >= 0) [[maybe_unused]] auto n = ::write(port_fd, line.data(), line.size());
+}
+
+// `shell --scheduler`: the scheduler runs (supervised) while the command or
+// the interactive shell does; problems are reported, the command's exit code
+// stays ktstr's.
+int with_scheduler(const Request& r, Publisher& pub, int port_fd, const std::function<int()>& body) {
+  if (!r.params.contains("scheduler")) return body();
+  SchedulerLaunch launch = prepare_scheduler(r.params["scheduler"]);
+  pub.stage("starting scheduler " + launch.binary);
+  SchedulerSupervisor sup(launch);
+  if (!sup.status().ok()) {
+    say(port_fd, sup.status().message + "\n--- scheduler log ---\n" + sup.log());
+    return 1;
+  }
+  say(port_fd, fmt::format("scheduler {} attached in {:.2f} s", sup.status().ops_name, sup.status().attach_seconds));
+  int code = body();
+  sup.poll();
+  sup.stop();
+  if (!sup.status().ok()) say(port_fd, std::string(to_string(sup.status().failure)) + ": " + sup.status().message +
+                                           "\n--- scheduler log ---\n" + sup.log());
+  return code;
+}
+
 int run_action(const Request& request, Publisher& pub, int port_fd) {
   pub.stage("action " + request.action);
-  if (request.action == "exec") return run_exec(request, port_fd);
-  if (request.action == "shell") return run_shell();
+  if (request.action == "exec")
+    return with_scheduler(request, pub, port_fd, [&] { return run_exec(request, port_fd); });
+  if (request.action == "shell") return with_scheduler(request, pub, port_fd, [&] { return run_shell(); });
   if (request.action == "scenario") return run_scenario_action(request.params, pub);
   fail("unknown guest action '{}'", request.action);
 }

@@ -1,13 +1,13 @@
 #include "guest/scenario_action.hpp"
 
 #include <chrono>
-#include <fstream>
 
 #include <fmt/format.h>
 
 #include "check/result_json.hpp"
 #include "guest/guest_layout.hpp"
 #include "guest/scenario_executor.hpp"
+#include "guest/scheduler_params.hpp"
 #include "guest/scheduler_supervisor.hpp"
 #include "scenario/scenario_json.hpp"
 #include "topology/sysfs_topology.hpp"
@@ -64,15 +64,7 @@ int run_scenario_action(const nlohmann::json& params, Publisher& pub) {
 
   std::optional<SchedulerSupervisor> sched;
   if (params.contains("scheduler") && !params["scheduler"].is_null()) {
-    SchedulerLaunch launch;
-    launch.binary = params["scheduler"].at("binary").get<std::string>();
-    launch.args = params["scheduler"].value("args", std::vector<std::string>{});
-    // The scheduler definition's sysctls, before it starts.
-    for (const auto& kv : params["scheduler"].value("sysctls", nlohmann::json::array())) {
-      std::string path = kv.at(0).get<std::string>(), value = kv.at(1).get<std::string>();
-      std::ofstream f(path);
-      if (!(f << value << "\n")) throw std::runtime_error("cannot set sysctl " + path + " = " + value);
-    }
+    SchedulerLaunch launch = prepare_scheduler(params["scheduler"]);
     pub.stage("starting scheduler " + launch.binary);
     sched.emplace(launch);
     if (!sched->status().ok()) {

@@ -115,10 +115,8 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
   g.request.params = {{"scenario", scenario::scenario_to_json(s)}, {"thresholds", merged.to_json()}};
   if (o.scheduler) {
     g.include_files.push_back(o.scheduler->binary);
-    g.request.params["scheduler"] = {{"binary", o.scheduler->guest_path()},
-                                     {"args", o.scheduler->args},
-                                     {"sysctls", o.scheduler->sysctls}};
-    for (const auto& k : o.scheduler->kernel_cmdline) g.extra_cmdline += (g.extra_cmdline.empty() ? "" : " ") + k;
+    g.request.params["scheduler"] = o.scheduler->guest_request();
+    g.extra_cmdline = o.scheduler->cmdline();
   }
   auto run = run_in_guest(g);
   v.seconds = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace ktstr::runner {
 
 struct SchedulerRef {
@@ -17,6 +19,16 @@ struct SchedulerRef {
   std::vector<std::string> kernel_cmdline;                 // from its definition
   std::vector<std::pair<std::string, std::string>> sysctls;  // /proc/sys path -> value
   std::string guest_path() const { return "/usr/local/bin/" + binary.filename().string(); }
+  // The request's "scheduler" object guest init reads (guest/scheduler_params.hpp).
+  nlohmann::json guest_request() const {
+    return {{"binary", guest_path()}, {"args", args}, {"sysctls", sysctls}};
+  }
+  // Its kernel command-line additions as one string.
+  std::string cmdline() const {
+    std::string s;
+    for (const auto& k : kernel_cmdline) s += (s.empty() ? "" : " ") + k;
+    return s;
+  }
 };
 
 // Throws Error listing the places searched when nothing is found.

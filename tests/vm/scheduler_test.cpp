@@ -156,3 +156,12 @@ TEST(SchedulerFaults, SchedulerThatDiesBeforeAttachingIsCaught) {
   EXPECT_NE(d.find("died"), std::string::npos) << d;
   EXPECT_NE(d.find("before attaching"), std::string::npos) << d;
 }
+
+TEST(ShellWithScheduler, CommandRunsWhileTheSchedulerIsAttached) {
+  KTSTR_REQUIRE_FIXTURE();
+  auto r = run_ktstr({"shell", "--scheduler", "fixture", "--exec",
+                      "cat /sys/kernel/sched_ext/state /sys/kernel/sched_ext/root/ops; exit 5"});
+  EXPECT_EQ(r.code, 5) << r.err;
+  EXPECT_NE(r.out.find("scheduler ktstr_fixture attached"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("enabled\nktstr_fixture\n"), std::string::npos) << r.out;
+}

@@ -1,0 +1,46 @@
+#include "cli/scheduler_args.hpp"
+
+#include "runner/flag_profiles.hpp"
+#include "runner/scheduler_registry.hpp"
+#include "util/error.hpp"
+
+namespace ktstr::cli {
+
+void SchedulerArgs::add_to(CLI::App* sub) {
+  sub->add_option("--scheduler", scheduler, "Scheduler binary path or name (fixture, simple, ...; see `ktstr schedulers`)");
+  sub->add_option("--scheduler-def", scheduler_def, "Scheduler definition file (.toml or .json): binary, args, flags")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--flags", flags, "Scheduler flags to enable, e.g. slow,short-timeout");
+  sub->add_option("--sched-args", sched_args, "Extra scheduler arguments (repeatable; --sched-args=-x)")
+      ->allow_extra_args(false);
+}
+
+std::optional<ResolvedScheduler> resolve_scheduler_args(const SchedulerArgs& a) {
+  if (!a.given()) {
+    if (!a.flags.empty() || !a.sched_args.empty()) fail("--flags and --sched-args need --scheduler");
+    return std::nullopt;
+  }
+  // A definition (built-in, from --scheduler-def, or a bare binary) gives
+  // the binary, fixed args, flags and the scheduler's threshold layer.
+  runner::SchedulerRegistry reg = runner::SchedulerRegistry::builtin();
+  std::string spec = a.scheduler;
+  if (!a.scheduler_def.empty()) {
+    auto def = runner::SchedulerDef::load(a.scheduler_def);
+    reg.add(def);
+    if (spec.empty()) spec = def.name;
+  }
+  runner::SchedulerDef def = runner::scheduler_def_for(spec, reg);
+  runner::Profile profile = runner::parse_flag_selection(def, a.flags);
+  ResolvedScheduler r;
+  r.ref = runner::resolve_scheduler(def.binary);
+  r.ref.name = def.name;
+  r.ref.args = runner::profile_args(def, profile);
+  r.ref.args.insert(r.ref.args.end(), a.sched_args.begin(), a.sched_args.end());
+  r.ref.kernel_cmdline = def.kernel_cmdline;
+  for (const auto& sc : def.sysctls) r.ref.sysctls.emplace_back(sc.proc_path(), sc.value);
+  r.profile = profile.name();
+  r.thresholds = def.thresholds;
+  return r;
+}
+
+}  // namespace ktstr::cli
