@@ -1,0 +1,192 @@
+#include "monitor/btf_types.hpp"
+
+#include <bpf/btf.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "util/error.hpp"
+
+namespace ktstr::monitor {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CacheKey {
+  std::string path;
+  off_t size;
+  int64_t mtime_ns;
+  bool operator<(const CacheKey& o) const {
+    return std::tie(path, size, mtime_ns) < std::tie(o.path, o.size, o.mtime_ns);
+  }
+};
+
+std::string str(std::string_view s) { return std::string(s); }
+
+// Descends into `type_id` looking for `name`; anonymous struct/union members
+// are searched recursively, as C name lookup does.
+bool find_in(const struct btf* b, uint32_t type_id, std::string_view name, uint64_t base_bits,
+             uint64_t* bits, uint32_t* member_type, bool* bitfield) {
+  const btf_type* t = btf__type_by_id(b, type_id);
+  if (!t || !btf_is_composite(t)) return false;
+  const btf_member* m = btf_members(t);
+  for (uint16_t i = 0; i < btf_vlen(t); ++i, ++m) {
+    uint64_t off = base_bits + btf_member_bit_offset(t, i);
+    const char* mname = btf__name_by_offset(b, m->name_off);
+    if (mname && name == mname) {
+      *bits = off;
+      *member_type = m->type;
+      *bitfield = btf_member_bitfield_size(t, i) != 0;
+      return true;
+    }
+    if (!mname || !*mname) {
+      int32_t inner = btf__resolve_type(b, m->type);
+      if (inner > 0 && find_in(b, static_cast<uint32_t>(inner), name, off, bits, member_type, bitfield))
+        return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::shared_ptr<const BtfTypes> BtfTypes::load(const fs::path& vmlinux) {
+  static std::mutex mu;
+  static std::map<CacheKey, std::shared_ptr<const BtfTypes>> cache;
+  struct stat st {};
+  if (::stat(vmlinux.c_str(), &st) != 0) fail_errno("stat " + vmlinux.string());
+  CacheKey key{fs::absolute(vmlinux).lexically_normal().string(), st.st_size,
+               int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec};
+  std::lock_guard lock(mu);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  struct btf* b = btf__parse_elf(vmlinux.c_str(), nullptr);
+  if (!b)
+    fail("cannot read BTF from {}: {} (the kernel needs CONFIG_DEBUG_INFO_BTF=y and an uncompressed vmlinux)",
+         vmlinux.string(), std::strerror(errno));
+  std::shared_ptr<const BtfTypes> p(new BtfTypes(b));
+  cache[key] = p;
+  return p;
+}
+
+std::shared_ptr<const BtfTypes> BtfTypes::from_raw(const void* data, size_t size) {
+  struct btf* b = btf__new(data, static_cast<uint32_t>(size));
+  if (!b) fail("invalid raw BTF ({} bytes): {}", size, std::strerror(errno));
+  return std::shared_ptr<const BtfTypes>(new BtfTypes(b));
+}
+
+BtfTypes::~BtfTypes() { btf__free(btf_); }
+
+int32_t BtfTypes::find_composite(std::string_view name) const {
+  std::string n = str(name);
+  for (uint32_t kind : {uint32_t{BTF_KIND_STRUCT}, uint32_t{BTF_KIND_UNION}}) {
+    int32_t id = btf__find_by_name_kind(btf_, n.c_str(), kind);
+    if (id > 0) return id;
+  }
+  int32_t td = btf__find_by_name_kind(btf_, n.c_str(), BTF_KIND_TYPEDEF);
+  if (td > 0) {
+    int32_t r = btf__resolve_type(btf_, static_cast<uint32_t>(td));
+    if (r > 0 && btf_is_composite(btf__type_by_id(btf_, static_cast<uint32_t>(r)))) return r;
+  }
+  return -1;
+}
+
+bool BtfTypes::has_type(std::string_view type_name) const { return find_composite(type_name) > 0; }
+
+uint64_t BtfTypes::size_of(std::string_view type_name) const {
+  int32_t id = find_composite(type_name);
+  if (id <= 0) fail("kernel BTF has no struct or union named '{}'", type_name);
+  return btf__type_by_id(btf_, static_cast<uint32_t>(id))->size;
+}
+
+std::optional<BtfMember> BtfTypes::try_member(std::string_view path) const {
+  try {
+    return member(path);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+BtfMember BtfTypes::member(std::string_view path) const {
+  size_t dot = path.find('.');
+  if (dot == std::string_view::npos || dot == 0)
+    fail("BTF member path '{}' must be TYPE.MEMBER[.MEMBER...]", path);
+  std::string_view type_name = path.substr(0, dot);
+  int32_t id = find_composite(type_name);
+  if (id <= 0) fail("kernel BTF has no struct or union named '{}' (looking up '{}')", type_name, path);
+  uint32_t cur = static_cast<uint32_t>(id);
+  uint64_t bits = 0;
+  std::string_view rest = path.substr(dot + 1);
+  std::string walked(type_name);
+  while (true) {
+    size_t next = rest.find('.');
+    std::string_view name = rest.substr(0, next);
+    if (name.empty()) fail("empty member name in BTF path '{}'", path);
+    uint64_t off = 0;
+    uint32_t mtype = 0;
+    bool bitfield = false;
+    if (!find_in(btf_, cur, name, 0, &off, &mtype, &bitfield))
+      fail("kernel BTF: '{}' has no member '{}' (looking up '{}')", walked, name, path);
+    if (bitfield || off % 8) fail("kernel BTF: '{}.{}' is a bitfield; only byte-aligned members are supported", walked, name);
+    bits += off;
+    walked += "." + str(name);
+    int32_t resolved = btf__resolve_type(btf_, mtype);
+    if (resolved <= 0) fail("kernel BTF: cannot resolve the type of '{}'", walked);
+    if (next == std::string_view::npos) {
+      BtfMember m;
+      m.offset = bits / 8;
+      m.type_id = static_cast<uint32_t>(resolved);
+      int64_t sz = btf__resolve_size(btf_, static_cast<uint32_t>(resolved));
+      m.size = sz > 0 ? static_cast<uint64_t>(sz) : 0;
+      const btf_type* t = btf__type_by_id(btf_, m.type_id);
+      if (btf_is_array(t)) m.array_len = btf_array(t)->nelems;
+      return m;
+    }
+    cur = static_cast<uint32_t>(resolved);
+    rest = rest.substr(next + 1);
+  }
+}
+
+std::optional<int64_t> BtfTypes::enum_value(std::string_view enum_name, std::string_view enumerator) const {
+  std::string n = str(enum_name);
+  for (uint32_t kind : {uint32_t{BTF_KIND_ENUM}, uint32_t{BTF_KIND_ENUM64}}) {
+    int32_t id = btf__find_by_name_kind(btf_, n.c_str(), kind);
+    if (id <= 0) continue;
+    const btf_type* t = btf__type_by_id(btf_, static_cast<uint32_t>(id));
+    for (uint16_t i = 0; i < btf_vlen(t); ++i) {
+      if (btf_is_enum(t)) {
+        const struct btf_enum* e = btf_enum(t) + i;
+        if (enumerator == btf__name_by_offset(btf_, e->name_off)) return e->val;
+      } else {
+        const struct btf_enum64* e = btf_enum64(t) + i;
+        if (enumerator == btf__name_by_offset(btf_, e->name_off))
+          return static_cast<int64_t>(btf_enum64_value(e));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<BtfTypes::Var> BtfTypes::var(std::string_view name) const {
+  std::string n = str(name);
+  int32_t id = btf__find_by_name_kind(btf_, n.c_str(), BTF_KIND_VAR);
+  if (id <= 0) return std::nullopt;
+  const btf_type* v = btf__type_by_id(btf_, static_cast<uint32_t>(id));
+  int32_t tid = btf__resolve_type(btf_, v->type);
+  if (tid <= 0) return std::nullopt;
+  Var out;
+  int64_t sz = btf__resolve_size(btf_, static_cast<uint32_t>(tid));
+  out.size = sz > 0 ? static_cast<uint64_t>(sz) : 0;
+  const btf_type* t = btf__type_by_id(btf_, static_cast<uint32_t>(tid));
+  if (btf_is_array(t)) {
+    out.array_len = btf_array(t)->nelems;
+    int64_t es = btf__resolve_size(btf_, btf_array(t)->type);
+    out.elem_size = es > 0 ? static_cast<uint64_t>(es) : 0;
+  }
+  return out;
+}
+
+}  // namespace ktstr::monitor
