@@ -36,6 +36,7 @@ struct RunArgs {
   std::string kernel;
   uint64_t memory_mb = 0;
   unsigned timeout_s = 0;
+  int watchdog_ms = -1;
   bool json = false;
   bool host = false;
 };
@@ -106,6 +107,7 @@ int run(const RunArgs& a) {
   if (a.workers) o.workers = a.workers;
   if (!a.work_type.empty()) o.work_type = a.work_type;
   if (a.timeout_s) o.timeout = std::chrono::seconds(a.timeout_s);
+  if (a.watchdog_ms >= 0) o.watchdog_timeout = std::chrono::milliseconds(a.watchdog_ms);
   if (auto r = resolve_scheduler_args(a.sched)) {
     if (a.host) fail("--scheduler cannot be combined with --host (the host runs its current scheduler)");
     o.scheduler = r->ref;
@@ -165,6 +167,8 @@ void add_run_command(CLI::App& app, Action& selected) {
   sub->add_option("--kernel", a->kernel, "Kernel (see `ktstr kernel --help`)");
   sub->add_option("--memory-mb", a->memory_mb, "Guest memory (default max(CPUs x 64, 256))");
   sub->add_option("--timeout", a->timeout_s, "VM deadline per scenario in seconds");
+  sub->add_option("--watchdog-timeout-ms", a->watchdog_ms,
+                  "sched_ext watchdog timeout written into the guest kernel (default 4000 with a scheduler; 0: off)");
   sub->add_flag("--json", a->json, "Machine-readable results on stdout");
   sub->add_flag("--host", a->host, "Run on this machine under its current scheduler (no VM)");
   sub->callback([&selected, a] { selected = [a] { return run(*a); }; });

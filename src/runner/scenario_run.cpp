@@ -63,6 +63,7 @@ nlohmann::json ScenarioVerdict::to_json() const {
   nlohmann::json j{{"name", name}, {"verdict", runner::to_string(verdict)}, {"seconds", seconds},
                    {"result", result}};
   if (!scheduler.is_null()) j["scheduler"] = scheduler;
+  if (!watchdog.is_null()) j["watchdog"] = watchdog;
   if (!failure_text.empty()) j["failure"] = failure_text;
   return j;
 }
@@ -118,7 +119,9 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
     g.request.params["scheduler"] = o.scheduler->guest_request();
     g.extra_cmdline = o.scheduler->cmdline();
   }
+  g.watchdog_timeout = o.watchdog_timeout;
   auto run = run_in_guest(g);
+  if (!run.watchdog_events.empty()) v.watchdog = run.watchdog_events;
   v.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 
   const channel::Message* result = nullptr;

@@ -27,6 +27,7 @@ struct ScenarioRunOptions {
   check::Thresholds scheduler_thresholds;     // the scheduler's layer
   check::Thresholds test_thresholds;          // the test's layer
   std::optional<std::chrono::seconds> timeout;
+  std::optional<std::chrono::milliseconds> watchdog_timeout;  // unset: 4 s with a scheduler; 0: off
   bool host = false;                          // run on this machine, no VM
 };
 
@@ -39,6 +40,7 @@ struct ScenarioVerdict {
   double seconds = 0;
   check::CheckResult result;
   nlohmann::json scheduler;   // the guest's scheduler report, if any
+  nlohmann::json watchdog;    // what the host-side watchdog shortener did
   std::string failure_text;   // VM-level failure (panic, timeout...) with console tail
   nlohmann::json to_json() const;
 };

@@ -165,3 +165,22 @@ TEST(ShellWithScheduler, CommandRunsWhileTheSchedulerIsAttached) {
   EXPECT_NE(r.out.find("scheduler ktstr_fixture attached"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("enabled\nktstr_fixture\n"), std::string::npos) << r.out;
 }
+
+TEST(SchedulerFaults, StallIsEjectedWithinTheShortenedWatchdogNotTheKernels30s) {
+  KTSTR_REQUIRE_FIXTURE();
+  // No short-timeout flag: the scheduler asks for the kernel's 30 s default,
+  // and only the host writing guest memory brings it down to 4 s.
+  int code = 0;
+  auto res = run_fixture("steady", "", {"--stall-comm", "ktstr_worker"}, &code);
+  EXPECT_EQ(code, 1);
+  std::string d = all_details(res);
+  EXPECT_NE(d.find("(runnable task stall)"), std::string::npos) << d;
+  auto pos = d.find("failed to run for ");
+  ASSERT_NE(pos, std::string::npos) << d;
+  double stalled_s = std::stod(d.substr(pos + 18));
+  EXPECT_LT(stalled_s, 12.0) << "ejected after " << stalled_s << " s: the 4 s watchdog was not applied\n" << d;
+  bool shortened = false;
+  for (const auto& e : res.value("watchdog", json::array()))
+    if (e.value("kind", "") == "shortened") shortened = true;
+  EXPECT_TRUE(shortened) << res.value("watchdog", json::array()).dump(2);
+}
