@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cli/command.hpp"
+#include "ktstr/version.hpp"
 #include "guest/init_main.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{"ktstr: boot real kernels in VMs to test Linux schedulers"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "ktstr 0.1.0");
+  app.set_version_flag("--version", "ktstr " KTSTR_VERSION_STRING);
   bool verbose = false, quiet = false;
   app.add_flag("-v,--verbose", verbose, "Show accelerator choice, QEMU command line, guest console");
   app.add_flag("-q,--quiet", quiet, "Only print results and errors");
