@@ -120,7 +120,7 @@ int run(const RunArgs& a) {
   // Validate everything before the first VM boots: bad input is exit 2.
   if (!a.host)
     for (const auto* e : entries)
-      if (!e->skip_reason(scenario::CpuLayout::from_name(o.topology.name()))) runner::prepare_scenario(*e, o);
+      if (!e->skip_reason(runner::layout_for(o.topology))) runner::prepare_scenario(*e, o);
 
   std::string under = o.scheduler ? o.scheduler->name + " [" + o.scheduler_profile + "]"
                       : a.host        ? "the host's current scheduler"
@@ -190,7 +190,7 @@ void add_list_command(CLI::App& app, Action& selected) {
       if (!a->show.empty()) {
         const auto* e = catalog::find(a->show);
         if (!e) fail("unknown scenario '{}' (see `ktstr list`)", a->show);
-        auto layout = scenario::CpuLayout::from_name(topology::parse_topology(a->topology).name());
+        auto layout = runner::layout_for(topology::parse_topology(a->topology));
         if (auto why = e->skip_reason(layout)) fail("{} cannot run on {}: {}", e->name, a->topology, *why);
         std::puts(scenario::scenario_to_json(e->instantiate(layout)).dump(2).c_str());
         return 0;

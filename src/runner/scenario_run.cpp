@@ -16,7 +16,9 @@ namespace ktstr::runner {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-scenario::CpuLayout host_side_layout(const topology::Topology& t) {
+}  // namespace
+
+scenario::CpuLayout layout_for(const topology::Topology& t) {
   scenario::CpuLayout l;
   auto usable = t.usable_cpus();
   l.usable.assign(usable.begin(), usable.end());
@@ -31,6 +33,8 @@ scenario::CpuLayout host_side_layout(const topology::Topology& t) {
   l.threads_per_core = t.threads_per_core;
   return l;
 }
+
+namespace {
 
 scenario::ValidationContext validation_context(const scenario::CpuLayout* layout) {
   scenario::ValidationContext ctx;
@@ -69,7 +73,7 @@ nlohmann::json ScenarioVerdict::to_json() const {
 }
 
 scenario::Scenario prepare_scenario(const scenario::catalog::Entry& e, const ScenarioRunOptions& o) {
-  auto layout = host_side_layout(o.topology);
+  auto layout = layout_for(o.topology);
   scenario::Scenario s = e.instantiate(layout);
   if (o.duration) s.duration = *o.duration;
   if (o.workers) s.workers_per_cgroup = *o.workers;
@@ -91,7 +95,7 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
   auto t0 = Clock::now();
   ScenarioVerdict v;
   v.name = e.name;
-  auto layout = host_side_layout(o.topology);
+  auto layout = layout_for(o.topology);
   if (auto why = e.skip_reason(layout)) {
     v.verdict = Verdict::Skip;
     v.result = check::CheckResult::skip(*why);

@@ -45,6 +45,10 @@ struct ScenarioVerdict {
   nlohmann::json to_json() const;
 };
 
+// The layout scenarios resolve against on the host side, from the model
+// (the guest re-reads its own from sysfs).
+scenario::CpuLayout layout_for(const topology::Topology& t);
+
 // Builds the scenario for the topology, applies overrides, validates it on
 // the host (Error, exit 2, for bad input) and decides skips before booting.
 scenario::Scenario prepare_scenario(const scenario::catalog::Entry& e, const ScenarioRunOptions& o);

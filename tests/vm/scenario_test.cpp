@@ -115,3 +115,10 @@ TEST(RunInput, BadScenarioIsRefusedBeforeAnyVmBoots) {
   r = run_ktstr({"run", "--work-type", "Nonsense"}, std::chrono::seconds(30));
   EXPECT_EQ(r.code, 2) << r.err;
 }
+
+TEST(RunTopology, ScenarioRunsOnAnUnevenNumaShape) {
+  KTSTR_REQUIRE_VM();
+  auto r = run_ktstr({"run", "-s", "steady", "--topology", "3n3l2c1t:1l512m,2l,0l256m", "--json"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(single_result(r).value("verdict", ""), "PASS");
+}
