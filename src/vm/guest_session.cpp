@@ -28,7 +28,7 @@ void GuestSession::feed_console(std::string_view data) {
 void GuestSession::feed_init_port(std::string_view data) {
   // Protocol lines are whole "KTSTR-MSG ..." lines; everything else is the
   // guest program's output and is passed through as soon as a line is complete.
-  for (auto& m : sentinels_.feed(data)) accept(m, false);
+  for (auto& m : sentinels_.feed(data)) accept(m);
   port_line_.append(data);
   size_t start = 0;
   while (true) {
@@ -50,7 +50,7 @@ void GuestSession::emit_output(std::string_view line) {
 }
 
 void GuestSession::finish() {
-  for (auto& m : sentinels_.finish()) accept(m, false);
+  for (auto& m : sentinels_.finish()) accept(m);
   emit_output(port_line_);
   port_line_.clear();
 }
@@ -59,15 +59,14 @@ void GuestSession::poll_ring(uint8_t* region, size_t size) {
   if (!ring_) ring_.emplace(region, size);
   if (!ring_->attached()) return;
   auto batch = ring_->poll();
-  for (auto& m : batch.messages) accept(m, true);
+  for (auto& m : batch.messages) accept(m);
   for (auto& e : batch.errors) out_.channel_errors.push_back(e);
 }
 
-void GuestSession::accept(const channel::Message& m, bool from_ring) {
+void GuestSession::accept(const channel::Message& m) {
   // The guest publishes every message on both paths with the same sequence
   // number; the first copy wins.
   if (!seen_seq_.insert(m.seq).second) return;
-  (void)from_ring;
   out_.messages.push_back(m);
   switch (m.type) {
     case channel::MsgType::InitStarted:

@@ -34,7 +34,7 @@ class GuestSession {
   VmOutcome& outcome() { return out_; }
 
  private:
-  void accept(const channel::Message& m, bool from_ring);
+  void accept(const channel::Message& m);
   void emit_output(std::string_view line);
 
   MessageSink on_message_;
