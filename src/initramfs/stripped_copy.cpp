@@ -22,7 +22,11 @@ bool has_debug_sections(const fs::path& p) {
 }  // namespace
 
 fs::path stripped_copy(const fs::path& binary) {
-  fs::path real = fs::canonical(binary);
+  // /proc/self/exe of a binary deleted since it started has no canonical
+  // path, but stat() and reads still reach the running inode.
+  std::error_code ec;
+  fs::path real = fs::canonical(binary, ec);
+  if (ec) real = binary;
   struct stat st {};
   if (::stat(real.c_str(), &st) != 0) fail_errno("stat " + real.string());
   if (!find_in_path("objcopy")) return real;

@@ -24,9 +24,19 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// This binary, to be packed as the guest's /init. If it was rebuilt while
+// we run (a long `ktstr run`), its path names a new file or none; the inode
+// we are running stays readable through /proc/self/exe.
+fs::path self_binary() {
+  std::error_code ec;
+  fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  if (ec || !fs::exists(p, ec) || fs::equivalent(p, "/proc/self/exe", ec) == false) return "/proc/self/exe";
+  return p;
+}
+
 initramfs::InitramfsSpec base_spec(const GuestRunOptions& o) {
   initramfs::InitramfsSpec spec;
-  spec.binaries.push_back({initramfs::stripped_copy(fs::read_symlink("/proc/self/exe")), "/init", 0755});
+  spec.binaries.push_back({initramfs::stripped_copy(self_binary()), "/init", 0755});
   for (const auto& f : o.include_files) {
     std::error_code ec;
     if (!fs::is_regular_file(f, ec)) fail("--include-files: {} is not a regular file", f.string());
