@@ -80,8 +80,16 @@ Scenario host_contention(const CpuLayout& l) {
 }
 
 Scenario mixed_workloads(const CpuLayout&) {
-  return one_step({group("cg_spin"), group("cg_yield", "YieldHeavy"), group("cg_mixed", "Mixed"),
-                   group("cg_io", "IoSync"), group("cg_bursty", "Bursty")});
+  Scenario s = one_step({group("cg_spin"), group("cg_yield", "YieldHeavy"), group("cg_mixed", "Mixed"),
+                         group("cg_io", "IoSync"), group("cg_bursty", "Bursty")});
+  // Ten workers of five kinds on a few CPUs: a worker that yields or sleeps
+  // gives its CPU away, so every group's off-CPU % depends on which kinds
+  // share its CPU, not on fairness alone (measured under EEVDF: 19-38 %
+  // spread between two identical Mixed workers over 2 s). This scenario is
+  // about all kinds progressing side by side (starvation, gaps stay at
+  // their defaults); steady/oversubscribed judge fairness strictly.
+  s.thresholds.max_spread_pct = 60;
+  return s;
 }
 
 Scenario nested_steady(const CpuLayout&) {
