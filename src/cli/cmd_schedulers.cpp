@@ -6,8 +6,8 @@
 #include <fmt/ranges.h>
 
 #include "cli/command.hpp"
-#include "runner/flag_profiles.hpp"
-#include "runner/scheduler_registry.hpp"
+#include "scheduler/flag_profiles.hpp"
+#include "scheduler/scheduler_registry.hpp"
 
 namespace ktstr::cli {
 
@@ -17,7 +17,7 @@ void add_schedulers_command(CLI::App& app, Action& selected) {
   sub->add_flag("--json", *json, "Machine-readable");
   sub->callback([&selected, json] {
     selected = [json] {
-      const auto& reg = runner::SchedulerRegistry::builtin();
+      const auto& reg = scheduler::SchedulerRegistry::builtin();
       nlohmann::json out = nlohmann::json::array();
       for (const auto& def : reg.all()) {
         if (*json) {
@@ -30,7 +30,7 @@ void add_schedulers_command(CLI::App& app, Action& selected) {
           std::printf("    %-15s %-6s %-40s %s\n", f.name.c_str(), f.fault ? "fault" : "", fmt::format("{}", fmt::join(f.args, " ")).c_str(),
                       f.description.c_str());
         std::vector<std::string> names;
-        for (const auto& p : runner::expand_profiles(def, {})) names.push_back(p.name());
+        for (const auto& p : scheduler::expand_profiles(def, {})) names.push_back(p.name());
         std::printf("  profiles: %s\n\n", fmt::format("{}", fmt::join(names, ", ")).c_str());
       }
       if (*json) std::puts(out.dump(2).c_str());

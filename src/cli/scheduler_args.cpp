@@ -1,7 +1,7 @@
 #include "cli/scheduler_args.hpp"
 
-#include "runner/flag_profiles.hpp"
-#include "runner/scheduler_registry.hpp"
+#include "scheduler/flag_profiles.hpp"
+#include "scheduler/scheduler_registry.hpp"
 #include "util/error.hpp"
 
 namespace ktstr::cli {
@@ -22,19 +22,19 @@ std::optional<ResolvedScheduler> resolve_scheduler_args(const SchedulerArgs& a) 
   }
   // A definition (built-in, from --scheduler-def, or a bare binary) gives
   // the binary, fixed args, flags and the scheduler's threshold layer.
-  runner::SchedulerRegistry reg = runner::SchedulerRegistry::builtin();
+  scheduler::SchedulerRegistry reg = scheduler::SchedulerRegistry::builtin();
   std::string spec = a.scheduler;
   if (!a.scheduler_def.empty()) {
-    auto def = runner::SchedulerDef::load(a.scheduler_def);
+    auto def = scheduler::SchedulerDef::load(a.scheduler_def);
     reg.add(def);
     if (spec.empty()) spec = def.name;
   }
-  runner::SchedulerDef def = runner::scheduler_def_for(spec, reg);
-  runner::Profile profile = runner::parse_flag_selection(def, a.flags);
+  scheduler::SchedulerDef def = scheduler::scheduler_def_for(spec, reg);
+  scheduler::Profile profile = scheduler::parse_flag_selection(def, a.flags);
   ResolvedScheduler r;
-  r.ref = runner::resolve_scheduler(def.binary);
+  r.ref = scheduler::resolve_scheduler(def.binary);
   r.ref.name = def.name;
-  r.ref.args = runner::profile_args(def, profile);
+  r.ref.args = scheduler::profile_args(def, profile);
   r.ref.args.insert(r.ref.args.end(), a.sched_args.begin(), a.sched_args.end());
   r.ref.kernel_cmdline = def.kernel_cmdline;
   for (const auto& sc : def.sysctls) r.ref.sysctls.emplace_back(sc.proc_path(), sc.value);

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "check/thresholds.hpp"
-#include "runner/scheduler_ref.hpp"
+#include "scheduler/scheduler_ref.hpp"
 
 namespace ktstr::cli {
 
@@ -22,7 +22,7 @@ struct SchedulerArgs {
 };
 
 struct ResolvedScheduler {
-  runner::SchedulerRef ref;       // binary, args, sysctls, kernel args
+  scheduler::SchedulerRef ref;       // binary, args, sysctls, kernel args
   std::string profile = "default";
   check::Thresholds thresholds;   // the definition's threshold layer
 };

@@ -12,13 +12,13 @@ class ObserverChain final : public vm::VmObserver {
     if (o) list_.push_back(o);
   }
   bool empty() const { return list_.empty(); }
-  void on_start(const vm::GuestMemory& m) override {
+  void on_start(vm::VmControl& m) override {
     for (auto* o : list_) o->on_start(m);
   }
   void on_message(const channel::Message& msg) override {
     for (auto* o : list_) o->on_message(msg);
   }
-  void on_tick(const vm::GuestMemory& m) override {
+  void on_tick(vm::VmControl& m) override {
     for (auto* o : list_) o->on_tick(m);
   }
 

@@ -7,7 +7,7 @@
 // wheel; from the host we do the same edits, mirroring kernel/time/timer.c
 // (detach_if_pending + enqueue_timer + forward_timer_base).
 //
-// Only safe while every vCPU is stopped (see vm_pause.hpp): the wheel is
+// Only safe while every vCPU is stopped (vm::VmControl::pause): the wheel is
 // protected by a spinlock the host cannot take race-free (TCG runs guest
 // atomics non-atomically in single-threaded mode). Even then we refuse
 // when the base's lock is held or a timer callback is running there.

@@ -65,19 +65,17 @@ void WatchdogShortener::record(std::string kind, std::string detail, uint64_t ji
   events_.push_back(std::move(e));
 }
 
-void WatchdogShortener::on_start(const vm::GuestMemory& mem) {
+void WatchdogShortener::on_start(vm::VmControl& vm) {
   start_ = Clock::now();
-  mem_ = &mem;
+  vm_ = &vm;
   inst_.reset();
-  pauser_.reset();
-  pauser_searched_ = false;
   kernel_.reset();
   phys_.reset();
   if (!unavailable_.empty()) {
     record("unavailable", unavailable_);
     return;
   }
-  phys_ = std::make_unique<GuestPhysMemory>(mem);
+  phys_ = std::make_unique<GuestPhysMemory>(vm.memory());
   kernel_ = std::make_unique<GuestKernel>(image_, *phys_);
 }
 
@@ -91,8 +89,8 @@ bool WatchdogShortener::ensure_ready() {
   return kernel_->attach().ok();
 }
 
-void WatchdogShortener::on_tick(const vm::GuestMemory& mem) {
-  if (&mem != mem_ || !ensure_ready()) return;
+void WatchdogShortener::on_tick(vm::VmControl& vm) {
+  if (&vm != vm_ || !ensure_ready()) return;
   tick();
 }
 
@@ -223,17 +221,11 @@ void WatchdogShortener::try_pull(Instance& in, uint64_t j) {
   if (in.pulls && now - in.last_pull < kPullSpacing) return;
   in.last_pull = now;
   in.pulls++;
-  if (!pauser_searched_) {
-    pauser_ = VmPauser::find(*mem_);
-    pauser_searched_ = true;
-    if (!pauser_) record("pull_failed", "QEMU process not found: cannot pause the VM; the short timeout starts at the old expiry", j);
-  }
-  if (!pauser_) return;
   Expected<PullResult> r = unexpected("not attempted");
   auto t0 = Clock::now();
   {
-    PauseGuard pause(*pauser_, kPauseTimeout);
-    if (!pause.ok()) return record("pull_failed", pause.error(), j);
+    vm::PauseGuard pause(*vm_, kPauseTimeout);
+    if (!pause.ok()) return record("pull_failed", pause.error() + "; the short timeout starts at the old expiry", j);
     r = pull_timer_now(*kernel_, *wheel_, wd_->work_timer, timer_fn_);
   }
   double paused_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();

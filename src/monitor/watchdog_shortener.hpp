@@ -35,7 +35,6 @@
 #include "monitor/guest_kernel.hpp"
 #include "monitor/scx_watchdog_layout.hpp"
 #include "monitor/timer_wheel.hpp"
-#include "monitor/vm_pause.hpp"
 #include "vm/backend.hpp"
 
 namespace ktstr::monitor {
@@ -67,8 +66,8 @@ class WatchdogShortener : public vm::VmObserver {
   static std::unique_ptr<WatchdogShortener> create(const std::filesystem::path& vmlinux, int hz,
                                                    std::chrono::milliseconds timeout);
 
-  void on_start(const vm::GuestMemory& mem) override;
-  void on_tick(const vm::GuestMemory& mem) override;
+  void on_start(vm::VmControl& vm) override;
+  void on_tick(vm::VmControl& vm) override;
 
   const std::vector<WatchdogEvent>& events() const { return events_; }
   std::chrono::milliseconds timeout() const { return timeout_; }
@@ -101,11 +100,9 @@ class WatchdogShortener : public vm::VmObserver {
   std::optional<ScxWatchdogLayout> wd_;
   std::optional<TimerWheelLayout> wheel_;
   uint64_t timer_fn_ = 0;  // delayed_work_timer_fn
-  const vm::GuestMemory* mem_ = nullptr;
+  vm::VmControl* vm_ = nullptr;
   std::unique_ptr<GuestPhysMemory> phys_;
   std::unique_ptr<GuestKernel> kernel_;
-  std::optional<VmPauser> pauser_;
-  bool pauser_searched_ = false;
   std::optional<Instance> inst_;
   std::chrono::steady_clock::time_point start_{};
   std::set<std::string> seen_errors_;

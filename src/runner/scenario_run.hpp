@@ -9,7 +9,7 @@
 
 #include "check/result.hpp"
 #include "check/thresholds.hpp"
-#include "runner/scheduler_ref.hpp"
+#include "scheduler/scheduler_ref.hpp"
 #include "scenario/catalog.hpp"
 #include "topology/topology.hpp"
 
@@ -22,7 +22,7 @@ struct ScenarioRunOptions {
   std::optional<std::chrono::milliseconds> duration;
   std::optional<uint32_t> workers;            // workers per cgroup
   std::optional<std::string> work_type;       // override for swappable cgroups
-  std::optional<SchedulerRef> scheduler;      // unset: EEVDF
+  std::optional<scheduler::SchedulerRef> scheduler;     // unset: EEVDF
   std::string scheduler_profile = "default";  // flags joined by '+'
   check::Thresholds scheduler_thresholds;     // the scheduler's layer
   check::Thresholds test_thresholds;          // the test's layer

@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "channel/message.hpp"
-#include "vm/guest_memory.hpp"
+#include "vm/vm_control.hpp"
 #include "vm/vm_spec.hpp"
 
 namespace ktstr::vm {
@@ -13,10 +13,11 @@ namespace ktstr::vm {
 class VmObserver {
  public:
   virtual ~VmObserver() = default;
-  virtual void on_start(const GuestMemory&) {}
+  // The control stays valid until run() returns.
+  virtual void on_start(VmControl&) {}
   virtual void on_message(const channel::Message&) {}
   // Roughly every 100 ms while the guest runs.
-  virtual void on_tick(const GuestMemory&) {}
+  virtual void on_tick(VmControl&) {}
 };
 
 class VmBackend {

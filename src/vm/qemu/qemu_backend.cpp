@@ -15,6 +15,7 @@
 #include "vm/guest_session.hpp"
 #include "vm/layout.hpp"
 #include "vm/qemu/qemu_cmdline.hpp"
+#include "vm/qemu/qemu_pause.hpp"
 #include "vm/qemu/qemu_topology.hpp"
 
 namespace ktstr::vm::qemu {
@@ -51,6 +52,19 @@ bool drain(Fd& fd, std::string& into) {
     return errno == EINTR || errno == EAGAIN;
   }
 }
+
+// Observers see guest RAM and pause the VM through its QEMU child.
+class QemuControl final : public VmControl {
+ public:
+  QemuControl(const GuestMemory& mem, pid_t qemu) : mem_(mem), pauser_(qemu) {}
+  const GuestMemory& memory() const override { return mem_; }
+  bool pause(std::chrono::milliseconds timeout, std::string* err) override { return pauser_.pause(timeout, err); }
+  void resume() override { pauser_.resume(); }
+
+ private:
+  const GuestMemory& mem_;
+  QemuPauser pauser_;
+};
 
 }  // namespace
 
@@ -124,7 +138,8 @@ VmOutcome QemuBackend::run(const VmSpec& spec, VmObserver* observer) {
   port.w.reset();
   err.w.reset();
   if (console) console->w.reset();
-  if (observer) observer->on_start(mem);
+  QemuControl control(mem, qemu.pid());
+  if (observer) observer->on_start(control);
 
   bool timed_out = false;
   bool port_open = true, console_open = console.has_value(), err_open = true;
@@ -154,7 +169,7 @@ VmOutcome QemuBackend::run(const VmSpec& spec, VmObserver* observer) {
     auto now = Clock::now();
     if (now >= next_tick) {
       session.poll_ring(ring.data(), ring.size());
-      if (observer) observer->on_tick(mem);
+      if (observer) observer->on_tick(control);
       next_tick = now + std::chrono::milliseconds(kTickMs);
     }
     if ((status = qemu.try_wait())) break;

@@ -17,6 +17,7 @@ constexpr uint64_t kDirect = 0xffff888000000000ull;
 // places the watchdog's variables in a small fake guest RAM.
 struct FakeScx {
   ktstr::vm::GuestMemory mem{64ull << 20};
+  ktstr::vm::MemoryOnlyControl vm{mem};
   std::shared_ptr<KernelImage> img = std::make_shared<KernelImage>();
   std::shared_ptr<SymbolTable> syms = std::make_shared<SymbolTable>();
   uint64_t sch_pa = 0x200000, sch = kDirect + 0x200000;
@@ -91,8 +92,8 @@ TEST(WatchdogShortener, ShortensThenKeepsTheTickCheckFedUntilTheKernelChecksIn) 
   KTSTR_REQUIRE_REAL_VMLINUX(vmlinux);
   FakeScx f(vmlinux);
   WatchdogShortener w(f.img, std::chrono::seconds(4));
-  w.on_start(f.mem);
-  w.on_tick(f.mem);
+  w.on_start(f.vm);
+  w.on_tick(f.vm);
   EXPECT_EQ(f.get_pa<uint64_t>(f.sch_pa + f.timeout_off), 1000u);  // 4 s at HZ=250
   EXPECT_EQ(f.get<uint64_t>("scx_watchdog_interval"), 500u);
   EXPECT_EQ(f.get<uint64_t>("scx_watchdog_timestamp"), f.jiffies);
@@ -100,17 +101,17 @@ TEST(WatchdogShortener, ShortensThenKeepsTheTickCheckFedUntilTheKernelChecksIn) 
   EXPECT_EQ(kinds(w), (std::vector<std::string>{"attached", "shortened", "pull_failed"}));
 
   f.advance(25);  // 100 ms later: timestamp refreshed
-  w.on_tick(f.mem);
+  w.on_tick(f.vm);
   EXPECT_EQ(f.get<uint64_t>("scx_watchdog_timestamp"), f.jiffies);
 
   // The kernel's work ran and re-armed itself with our interval.
   f.advance(25);
   f.put("scx_watchdog_timestamp", f.jiffies);
   f.put_pa<uint64_t>(f.timer_expires, f.jiffies + 500);
-  w.on_tick(f.mem);
+  w.on_tick(f.vm);
   EXPECT_EQ(kinds(w).back(), "checked_in");
   f.advance(100);
-  w.on_tick(f.mem);
+  w.on_tick(f.vm);
   EXPECT_EQ(f.get<uint64_t>("scx_watchdog_timestamp"), f.jiffies - 100);  // hands off now
 }
 
@@ -120,8 +121,8 @@ TEST(WatchdogShortener, NeverLengthensAndLeavesExitingSchedulersAlone) {
     FakeScx f(vmlinux);
     f.put_pa<uint64_t>(f.sch_pa + f.timeout_off, 750);  // the scheduler asked for 3 s
     WatchdogShortener w(f.img, std::chrono::seconds(4));
-    w.on_start(f.mem);
-    w.on_tick(f.mem);
+    w.on_start(f.vm);
+    w.on_tick(f.vm);
     EXPECT_EQ(f.get_pa<uint64_t>(f.sch_pa + f.timeout_off), 750u);
     EXPECT_EQ(kinds(w), (std::vector<std::string>{"attached", "kept"}));
   }
@@ -129,8 +130,8 @@ TEST(WatchdogShortener, NeverLengthensAndLeavesExitingSchedulersAlone) {
     FakeScx f(vmlinux);
     f.put_pa<int32_t>(f.sch_pa + f.exit_off, 1026);  // SCX_EXIT_ERROR_STALL in progress
     WatchdogShortener w(f.img, std::chrono::seconds(4));
-    w.on_start(f.mem);
-    w.on_tick(f.mem);
+    w.on_start(f.vm);
+    w.on_tick(f.vm);
     EXPECT_EQ(f.get_pa<uint64_t>(f.sch_pa + f.timeout_off), 7500u);
     EXPECT_TRUE(w.events().empty());
   }
@@ -140,24 +141,24 @@ TEST(WatchdogShortener, ReResolvesEveryNewSchedulerInstance) {
   KTSTR_REQUIRE_REAL_VMLINUX(vmlinux);
   FakeScx f(vmlinux);
   WatchdogShortener w(f.img, std::chrono::seconds(4));
-  w.on_start(f.mem);
-  w.on_tick(f.mem);
+  w.on_start(f.vm);
+  w.on_tick(f.vm);
   // Detach, then a new scheduler at a different address.
   f.put<uint64_t>("scx_root", 0);
   f.put<int32_t>("scx_enable_state_var", 3);
   f.advance(25);
-  w.on_tick(f.mem);
+  w.on_tick(f.vm);
   uint64_t sch2_pa = 0x280000;
   f.put<uint64_t>("scx_root", kDirect + sch2_pa);
   f.put<int32_t>("scx_enable_state_var", 0);  // SCX_ENABLING
   f.put_pa<uint64_t>(sch2_pa + f.timeout_off, 7500);
   f.advance(25);
-  w.on_tick(f.mem);
+  w.on_tick(f.vm);
   EXPECT_EQ(f.get_pa<uint64_t>(sch2_pa + f.timeout_off), 1000u);
   // And one reusing the same address (freed and reallocated).
   f.put_pa<uint64_t>(sch2_pa + f.timeout_off, 7500);
   f.advance(25);
-  w.on_tick(f.mem);
+  w.on_tick(f.vm);
   EXPECT_EQ(f.get_pa<uint64_t>(sch2_pa + f.timeout_off), 1000u);
   int attached = 0;
   for (auto& k : kinds(w)) attached += k == "attached";
@@ -170,9 +171,9 @@ TEST(WatchdogShortener, GarbageRootPointerIsAnErrorNotACrash) {
   FakeScx f(vmlinux);
   f.put<uint64_t>("scx_root", 0xdead4ead00000000ull);
   WatchdogShortener w(f.img, std::chrono::seconds(4));
-  w.on_start(f.mem);
-  w.on_tick(f.mem);
-  w.on_tick(f.mem);
+  w.on_start(f.vm);
+  w.on_tick(f.vm);
+  w.on_tick(f.vm);
   ASSERT_EQ(w.events().size(), 1u);  // reported once
   EXPECT_EQ(w.events()[0].kind, "error");
 }
@@ -180,8 +181,9 @@ TEST(WatchdogShortener, GarbageRootPointerIsAnErrorNotACrash) {
 TEST(WatchdogShortener, UnavailableKernelIsRecordedNotThrown) {
   auto w = WatchdogShortener::create("/nonexistent/vmlinux", 250, std::chrono::seconds(4));
   ktstr::vm::GuestMemory mem(16ull << 20);
-  w->on_start(mem);
-  w->on_tick(mem);
+  ktstr::vm::MemoryOnlyControl vm(mem);
+  w->on_start(vm);
+  w->on_tick(vm);
   ASSERT_EQ(w->events().size(), 1u);
   EXPECT_EQ(w->events()[0].kind, "unavailable");
 }
@@ -201,11 +203,11 @@ TEST(WatchdogShortener, WithoutRefreshTheTimestampGoesStale) {
   FakeScx f(vmlinux);
   WatchdogShortener w(f.img, std::chrono::seconds(4));
   w.set_options({.pull_timer = false, .refresh_timestamp = false});
-  w.on_start(f.mem);
-  w.on_tick(f.mem);
+  w.on_start(f.vm);
+  w.on_tick(f.vm);
   uint64_t written = f.get<uint64_t>("scx_watchdog_timestamp");
   f.advance(1001);
-  w.on_tick(f.mem);
+  w.on_tick(f.vm);
   EXPECT_EQ(f.get<uint64_t>("scx_watchdog_timestamp"), written);
   EXPECT_GT(f.jiffies - written, f.get_pa<uint64_t>(f.sch_pa + f.timeout_off));
 }

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace ktstr::runner {
+namespace ktstr::scheduler {
 
 struct SchedulerRef {
   std::string name;                  // as given
@@ -35,4 +35,4 @@ struct SchedulerRef {
 SchedulerRef resolve_scheduler(const std::string& spec);
 std::vector<std::filesystem::path> scheduler_search_dirs();
 
-}  // namespace ktstr::runner
+}  // namespace ktstr::scheduler

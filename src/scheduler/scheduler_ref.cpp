@@ -1,4 +1,4 @@
-#include "runner/scheduler_ref.hpp"
+#include "scheduler/scheduler_ref.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 
-namespace ktstr::runner {
+namespace ktstr::scheduler {
 namespace fs = std::filesystem;
 
 std::vector<fs::path> scheduler_search_dirs() {
@@ -52,4 +52,4 @@ SchedulerRef resolve_scheduler(const std::string& spec) {
        spec, fmt::join(names, " / "), searched);
 }
 
-}  // namespace ktstr::runner
+}  // namespace ktstr::scheduler

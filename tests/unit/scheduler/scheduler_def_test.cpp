@@ -1,6 +1,6 @@
 // Scheduler definitions: validation, JSON and TOML round trips, strictness,
 // loading from files.
-#include "runner/scheduler_def.hpp"
+#include "scheduler/scheduler_def.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 
-using namespace ktstr::runner;
+using namespace ktstr::scheduler;
 using nlohmann::json;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;

@@ -1,13 +1,13 @@
 // Built-in definitions, lookups and what --scheduler SPEC maps to.
-#include "runner/scheduler_registry.hpp"
+#include "scheduler/scheduler_registry.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "runner/flag_profiles.hpp"
+#include "scheduler/flag_profiles.hpp"
 #include "util/error.hpp"
 
-using namespace ktstr::runner;
+using namespace ktstr::scheduler;
 using ::testing::ElementsAre;
 
 TEST(Registry, BuiltinsAreValidAndFindableByNameOrBinary) {

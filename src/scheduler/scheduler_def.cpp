@@ -1,4 +1,4 @@
-#include "runner/scheduler_def.hpp"
+#include "scheduler/scheduler_def.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -16,7 +16,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 
-namespace ktstr::runner {
+namespace ktstr::scheduler {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -324,4 +324,4 @@ void SchedulerDef::save(const fs::path& file) const {
   write_file_atomic(file, file.extension() == ".toml" ? to_toml() : to_json().dump(2) + "\n");
 }
 
-}  // namespace ktstr::runner
+}  // namespace ktstr::scheduler

@@ -1,4 +1,4 @@
-#include "runner/scheduler_registry.hpp"
+#include "scheduler/scheduler_registry.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 
 #include "util/error.hpp"
 
-namespace ktstr::runner {
+namespace ktstr::scheduler {
 namespace {
 
 constexpr const char* kDefaultTopology = "1n2l2c1t";
@@ -137,4 +137,4 @@ SchedulerDef scheduler_def_for(std::string_view spec, const SchedulerRegistry& r
   return d;
 }
 
-}  // namespace ktstr::runner
+}  // namespace ktstr::scheduler

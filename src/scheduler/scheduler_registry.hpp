@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "runner/scheduler_def.hpp"
+#include "scheduler/scheduler_def.hpp"
 
-namespace ktstr::runner {
+namespace ktstr::scheduler {
 
 // The comm (task name, < 16 bytes) the fixture's "stall" fault parks: a
 // worker renamed to this (prctl(PR_SET_NAME)) is never dispatched.
@@ -40,4 +40,4 @@ class SchedulerRegistry {
 // (resolve_scheduler() finds it later).
 SchedulerDef scheduler_def_for(std::string_view spec, const SchedulerRegistry& reg = SchedulerRegistry::builtin());
 
-}  // namespace ktstr::runner
+}  // namespace ktstr::scheduler

@@ -1,4 +1,4 @@
-#include "runner/flag_profiles.hpp"
+#include "scheduler/flag_profiles.hpp"
 
 #include <algorithm>
 
@@ -8,7 +8,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 
-namespace ktstr::runner {
+namespace ktstr::scheduler {
 namespace {
 
 using Set = std::vector<bool>;  // by flag index
@@ -151,19 +151,4 @@ std::vector<std::string> profile_args(const SchedulerDef& def, const Profile& p)
   return args;
 }
 
-std::string base_test_name(std::string_view test) { return fmt::format("ktstr/{}", test); }
-
-std::string gauntlet_test_name(std::string_view test, std::string_view preset, const Profile& p) {
-  return fmt::format("gauntlet/{}/{}/{}", test, preset, p.name());
-}
-
-std::optional<TestName> parse_test_name(std::string_view name) {
-  const auto parts = split(name, '/');
-  for (const auto& part : parts)
-    if (part.empty()) return std::nullopt;
-  if (parts.size() == 2 && parts[0] == "ktstr") return TestName{parts[1], "", "", false};
-  if (parts.size() == 4 && parts[0] == "gauntlet") return TestName{parts[1], parts[2], parts[3], true};
-  return std::nullopt;
-}
-
-}  // namespace ktstr::runner
+}  // namespace ktstr::scheduler

@@ -28,7 +28,7 @@
 
 #include "check/thresholds.hpp"
 
-namespace ktstr::runner {
+namespace ktstr::scheduler {
 
 struct FlagDef {
   std::string name;
@@ -95,4 +95,4 @@ struct SchedulerDef {
   bool operator==(const SchedulerDef&) const = default;
 };
 
-}  // namespace ktstr::runner
+}  // namespace ktstr::scheduler

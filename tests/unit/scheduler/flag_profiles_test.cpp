@@ -1,12 +1,12 @@
 // Profile expansion, constraints, --flags parsing, args and test names.
-#include "runner/flag_profiles.hpp"
+#include "scheduler/flag_profiles.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "util/error.hpp"
 
-using namespace ktstr::runner;
+using namespace ktstr::scheduler;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -133,16 +133,4 @@ TEST(FlagSelection, CheckedAgainstTheTestsConstraints) {
               HasSubstr("requires flag 'c'"));
   EXPECT_THAT(error_of([&] { check_profile(d, parse_flag_selection(d, "a,b,c"), c); }),
               HasSubstr("excludes flag 'a'"));
-}
-
-TEST(TestNames, BuildAndParse) {
-  EXPECT_EQ(base_test_name("mixed_load"), "ktstr/mixed_load");
-  EXPECT_EQ(gauntlet_test_name("mixed_load", "smt-2llc", Profile{{"a", "b"}}), "gauntlet/mixed_load/smt-2llc/a+b");
-  EXPECT_EQ(gauntlet_test_name("t", "p", Profile{}), "gauntlet/t/p/default");
-
-  EXPECT_EQ(parse_test_name("ktstr/mixed_load"), (TestName{"mixed_load", "", "", false}));
-  EXPECT_EQ(parse_test_name("gauntlet/t/p/a+b"), (TestName{"t", "p", "a+b", true}));
-  EXPECT_EQ(parse_test_name("ktstr/"), std::nullopt);
-  EXPECT_EQ(parse_test_name("gauntlet/t/p"), std::nullopt);
-  EXPECT_EQ(parse_test_name("other/t"), std::nullopt);
 }

@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "runner/scheduler_def.hpp"
+#include "scheduler/scheduler_def.hpp"
 
-namespace ktstr::runner {
+namespace ktstr::scheduler {
 
 struct Profile {
   std::vector<std::string> flags;  // in the definition's order
@@ -54,19 +54,4 @@ void check_profile(const SchedulerDef& def, const Profile& p, const FlagConstrai
 // The scheduler's fixed args, then each flag's args in definition order.
 std::vector<std::string> profile_args(const SchedulerDef& def, const Profile& p);
 
-// --- test names -----------------------------------------------------------------
-
-std::string base_test_name(std::string_view test);  // "ktstr/<test>"
-std::string gauntlet_test_name(std::string_view test, std::string_view preset, const Profile& p);
-
-struct TestName {
-  std::string test;
-  std::string preset;   // gauntlet only
-  std::string profile;  // gauntlet only
-  bool gauntlet = false;
-  bool operator==(const TestName&) const = default;
-};
-// The inverse of the two above; nullopt for anything else.
-std::optional<TestName> parse_test_name(std::string_view name);
-
-}  // namespace ktstr::runner
+}  // namespace ktstr::scheduler
