@@ -11,6 +11,7 @@
 #include "cli/scheduler_args.hpp"
 #include "guest/guest_layout.hpp"
 #include "guest/scenario_executor.hpp"
+#include "monitor/bpf_write.hpp"
 #include "runner/scenario_run.hpp"
 #include "scenario/catalog.hpp"
 #include "scenario/scenario_json.hpp"
@@ -39,6 +40,13 @@ struct RunArgs {
   int watchdog_ms = -1;
   bool json = false;
   bool host = false;
+  // host monitor
+  bool monitor_live = false;
+  bool no_monitor = false;
+  unsigned monitor_interval_ms = 100;
+  std::vector<std::string> bpf_writes;
+  bool bpf_stats = false;
+  bool kaslr = false;
 };
 
 // A scenario file becomes a catalog-like entry whose build ignores the
@@ -108,6 +116,16 @@ int run(const RunArgs& a) {
   if (!a.work_type.empty()) o.work_type = a.work_type;
   if (a.timeout_s) o.timeout = std::chrono::seconds(a.timeout_s);
   if (a.watchdog_ms >= 0) o.watchdog_timeout = std::chrono::milliseconds(a.watchdog_ms);
+  o.monitor.enabled = !a.no_monitor;
+  o.monitor.live = a.monitor_live;
+  o.monitor.interval = std::chrono::milliseconds(a.monitor_interval_ms);
+  o.monitor.bpf_stats = a.bpf_stats;
+  for (const auto& w : a.bpf_writes) o.monitor.bpf_writes.push_back(monitor::BpfWriteSpec::parse(w));
+  o.kaslr = a.kaslr;
+  if (a.host && (a.monitor_live || a.kaslr || !a.bpf_writes.empty()))
+    fail("--monitor, --kaslr and --bpf-write need a VM (not --host)");
+  if (a.no_monitor && (a.monitor_live || !a.bpf_writes.empty()))
+    fail("--no-monitor cannot be combined with --monitor or --bpf-write");
   if (auto r = resolve_scheduler_args(a.sched)) {
     if (a.host) fail("--scheduler cannot be combined with --host (the host runs its current scheduler)");
     o.scheduler = r->ref;
@@ -171,6 +189,14 @@ void add_run_command(CLI::App& app, Action& selected) {
                   "sched_ext watchdog timeout written into the guest kernel (default 4000 with a scheduler; 0: off)");
   sub->add_flag("--json", a->json, "Machine-readable results on stdout");
   sub->add_flag("--host", a->host, "Run on this machine under its current scheduler (no VM)");
+  sub->add_flag("--monitor", a->monitor_live, "Live line per second on a TTY: per-CPU nr_running/local DSQ depth");
+  sub->add_flag("--no-monitor", a->no_monitor, "Do not sample the guest kernel from the host (no monitor verdicts)");
+  sub->add_option("--monitor-interval-ms", a->monitor_interval_ms, "Host monitor sampling period (default 100)")
+      ->check(CLI::Range(100u, 10000u));
+  sub->add_option("--bpf-write", a->bpf_writes,
+                  "Write a scheduler BPF map variable from the host: MAP:VAR=VALUE[@SECONDS] (repeatable)");
+  sub->add_flag("--bpf-stats", a->bpf_stats, "Count BPF program runs and run time in the guest (bpf_stats_enabled)");
+  sub->add_flag("--kaslr", a->kaslr, "Boot the bzImage with KASLR (the kernel randomises its placement)");
   sub->callback([&selected, a] { selected = [a] { return run(*a); }; });
 }
 

@@ -37,6 +37,7 @@ std::optional<ResolvedScheduler> resolve_scheduler_args(const SchedulerArgs& a) 
   r.ref.args = scheduler::profile_args(def, profile);
   r.ref.args.insert(r.ref.args.end(), a.sched_args.begin(), a.sched_args.end());
   r.ref.kernel_cmdline = def.kernel_cmdline;
+  r.ref.reserved_cpus = def.reserved_cpus;
   for (const auto& sc : def.sysctls) r.ref.sysctls.emplace_back(sc.proc_path(), sc.value);
   r.profile = profile.name();
   r.thresholds = def.thresholds;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "check/result_json.hpp"
+#include "guest/bpf_fdinfo.hpp"
 #include "guest/guest_layout.hpp"
 #include "guest/scenario_executor.hpp"
 #include "guest/scheduler_params.hpp"
@@ -63,6 +64,7 @@ int run_scenario_action(const nlohmann::json& params, Publisher& pub) {
   }
 
   std::optional<SchedulerSupervisor> sched;
+  nlohmann::json programs = nlohmann::json::array();
   if (params.contains("scheduler") && !params["scheduler"].is_null()) {
     SchedulerLaunch launch = prepare_scheduler(params["scheduler"]);
     pub.stage("starting scheduler " + launch.binary);
@@ -76,6 +78,9 @@ int run_scenario_action(const nlohmann::json& params, Publisher& pub) {
       publish_result(pub, out);
       return 1;
     }
+    // The kernel's own per-program figures, as the guest sees them (the
+    // host monitor reads the same programs from guest memory).
+    programs = bpf_programs_of(sched->pid());
     pub.publish(channel::MsgType::Event,
                 nlohmann::json{{"event", "scheduler attached"}, {"ops", sched->status().ops_name}}.dump());
   }
@@ -101,6 +106,7 @@ int run_scenario_action(const nlohmann::json& params, Publisher& pub) {
     sched->stop();
     if (!sched->status().ok()) result.fail(check::DetailKind::scheduler, sched->status().message);
     out["scheduler"] = scheduler_json(*sched);
+    out["scheduler"]["programs"] = programs;
   } else if (!ex.abort_reason.empty()) {
     result.fail(check::DetailKind::scheduler, ex.abort_reason);
   }

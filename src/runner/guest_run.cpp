@@ -113,6 +113,11 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
 
   vm::VmSpec spec;
   spec.kernel = k.vmlinux;
+  if (o.kaslr) {
+    if (k.bzimage.empty() || !fs::exists(k.bzimage))
+      fail("--kaslr boots the kernel's bzImage, but none is known for {} (found by {})", k.version, k.found_by);
+    spec.kernel = k.bzimage;
+  }
   spec.initrd_fd = initrd.get();
   spec.topology = o.topology;
   spec.extra_cmdline = o.extra_cmdline;
@@ -133,6 +138,7 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
     observers.add(watchdog.get());
   }
   observers.add(o.observer);
+  if (o.observer_factory) observers.add(o.observer_factory(k));
 
   res.outcome = backend->run(spec, observers.empty() ? nullptr : &observers);
   if (watchdog) res.watchdog_events = watchdog->events();

@@ -4,11 +4,13 @@
 // segment, pick the deadline, run the VM backend.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "guest/request.hpp"
+#include "kernel/kernel_resolve.hpp"
 #include "monitor/watchdog_shortener.hpp"
 #include "vm/backend.hpp"
 #include "vm/vm_spec.hpp"
@@ -28,6 +30,13 @@ struct GuestRunOptions {
   bool stream_output = true;
   guest::Request request;
   vm::VmObserver* observer = nullptr;
+  // Builds an observer once the kernel is resolved (the host monitor needs
+  // its vmlinux); may return null.
+  std::function<vm::VmObserver*(const kernel::Kernel&)> observer_factory;
+  // Boot the compressed bzImage through its decompressor, which randomises
+  // the kernel's physical and virtual placement (KASLR), instead of the
+  // uncompressed vmlinux at its link address (PVH). ~1 s slower under TCG.
+  bool kaslr = false;
   // sched_ext watchdog timeout imposed from the host on whatever scheduler
   // the guest attaches (see monitor/watchdog_shortener.hpp). Unset: 4 s
   // when the request starts a scheduler, else off; 0: off. Overridable

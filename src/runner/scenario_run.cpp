@@ -5,6 +5,7 @@
 #include "check/report.hpp"
 #include "check/result_json.hpp"
 #include "runner/guest_run.hpp"
+#include "runner/scenario_monitor.hpp"
 #include "vm/accel.hpp"
 #include "scenario/scenario_json.hpp"
 #include "scenario/validate.hpp"
@@ -68,6 +69,7 @@ nlohmann::json ScenarioVerdict::to_json() const {
                    {"result", result}};
   if (!scheduler.is_null()) j["scheduler"] = scheduler;
   if (!watchdog.is_null()) j["watchdog"] = watchdog;
+  if (!monitor.is_null()) j["monitor"] = monitor;
   if (!failure_text.empty()) j["failure"] = failure_text;
   return j;
 }
@@ -124,8 +126,13 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
     g.extra_cmdline = o.scheduler->cmdline();
   }
   g.watchdog_timeout = o.watchdog_timeout;
+  g.kaslr = o.kaslr;
+  MonitorAttachment mon(monitor_setup(o, merged, emulated));
+  attach_monitor(mon, o, g);
   auto run = run_in_guest(g);
   if (!run.watchdog_events.empty()) v.watchdog = run.watchdog_events;
+  v.monitor = mon.to_json();
+  v.monitor_text = mon.report_text();
   v.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 
   const channel::Message* result = nullptr;
@@ -136,11 +143,13 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
     v.result.fail(check::DetailKind::guest, result ? run.outcome.detail : "no result from the guest: " + run.outcome.detail);
     v.failure_text = describe_failure(run.outcome);
     if (!run.outcome.init_output.empty()) v.failure_text += "--- guest output ---\n" + run.outcome.init_output;
+    mon.apply(v.result);
     return v;
   }
   auto j = nlohmann::json::parse(result->text());
   v.result = j.at("result").get<check::CheckResult>();
   if (j.contains("scheduler")) v.scheduler = j["scheduler"];
+  if (!v.result.skipped) mon.apply(v.result);
   v.verdict = v.result.skipped ? Verdict::Skip : v.result.passed ? Verdict::Pass : Verdict::Fail;
   if (*run.outcome.guest_exit_code != 0 && v.result.passed) {
     v.verdict = Verdict::Fail;
@@ -156,6 +165,7 @@ std::string format_verdict(const ScenarioVerdict& v) {
   std::string s = line + "\n" + check::format_details(v.result);
   if (!v.result.stats.cgroups.empty()) s += check::format_stats(v.result.stats);
   if (!v.failure_text.empty()) s += v.failure_text;
+  s += v.monitor_text;
   if (v.scheduler.is_object()) {
     if (v.scheduler.contains("kernel_exit")) {
       const auto& k = v.scheduler["kernel_exit"];

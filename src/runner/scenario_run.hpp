@@ -9,6 +9,7 @@
 
 #include "check/result.hpp"
 #include "check/thresholds.hpp"
+#include "runner/monitor_attach.hpp"
 #include "scheduler/scheduler_ref.hpp"
 #include "scenario/catalog.hpp"
 #include "topology/topology.hpp"
@@ -29,6 +30,8 @@ struct ScenarioRunOptions {
   std::optional<std::chrono::seconds> timeout;
   std::optional<std::chrono::milliseconds> watchdog_timeout;  // unset: 4 s with a scheduler; 0: off
   bool host = false;                          // run on this machine, no VM
+  MonitorOptions monitor;                     // host-side monitor (runner/monitor_attach.hpp)
+  bool kaslr = false;                         // boot the bzImage with KASLR (GuestRunOptions::kaslr)
 };
 
 enum class Verdict { Pass, Fail, Skip };
@@ -41,6 +44,8 @@ struct ScenarioVerdict {
   check::CheckResult result;
   nlohmann::json scheduler;   // the guest's scheduler report, if any
   nlohmann::json watchdog;    // what the host-side watchdog shortener did
+  nlohmann::json monitor;     // samples summary, verdicts, timeline, BPF programs
+  std::string monitor_text;   // failure-report sections: timeline per phase, monitor summary
   std::string failure_text;   // VM-level failure (panic, timeout...) with console tail
   nlohmann::json to_json() const;
 };

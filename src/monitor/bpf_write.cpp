@@ -1,0 +1,117 @@
+#include "monitor/bpf_write.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "util/error.hpp"
+#include "util/log.hpp"
+
+namespace ktstr::monitor {
+namespace {
+
+// Snapshots of the program list: often enough to catch a scheduler that
+// lives a few seconds, rarely enough to cost nothing.
+constexpr double kSnapshotEvery = 0.5;
+constexpr int kMaxAttempts = 20;
+
+}  // namespace
+
+BpfWriteSpec BpfWriteSpec::parse(const std::string& text) {
+  auto bad = [&](const char* why) {
+    fail("--bpf-write '{}': {}; expected MAP:VAR=VALUE[@SECONDS], e.g. .bss:host_poke=42@1.5", text, why);
+  };
+  BpfWriteSpec s;
+  s.text = text;
+  size_t colon = text.find(':');
+  size_t eq = text.find('=', colon == std::string::npos ? 0 : colon);
+  if (colon == std::string::npos || colon == 0) bad("no MAP: part");
+  if (eq == std::string::npos || eq == colon + 1) bad("no VAR= part");
+  s.map = text.substr(0, colon);
+  s.var = text.substr(colon + 1, eq - colon - 1);
+  std::string rest = text.substr(eq + 1);
+  size_t at = rest.find('@');
+  std::string value = rest.substr(0, at);
+  if (value.empty()) bad("no VALUE");
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(value.c_str(), &end, 0);
+  if (errno || *end) bad("VALUE is not an integer");
+  s.value = v;
+  if (at != std::string::npos) {
+    std::string d = rest.substr(at + 1);
+    errno = 0;
+    double secs = std::strtod(d.c_str(), &end);
+    if (d.empty() || errno || *end || secs < 0 || secs > 3600) bad("SECONDS must be a number in 0..3600");
+    s.delay_s = secs;
+  }
+  return s;
+}
+
+void BpfWriter::tick(const GuestKernel& k, double t) {
+  if (!init_) {
+    for (auto& s : specs_) pending_.push_back({s});
+    init_ = true;
+  }
+  bool work = false;
+  for (const auto& p : pending_) work |= !p.finished;
+  bool snapshot = t - last_snapshot_ >= kSnapshotEvery;
+  if (!work && !snapshot) return;
+  BpfObjects objs(k, cpus_);
+  if (auto r = objs.ready(); !r) {
+    if (error_.empty()) log::debug("bpf: {}", r.error());
+    error_ = r.error();
+    return;
+  }
+  if (snapshot) {
+    last_snapshot_ = t;
+    // Keep the last non-empty view: after the scheduler unloads, the
+    // lists are empty and say nothing about it.
+    auto progs = objs.progs();
+    if (progs && !progs->empty()) progs_ = *progs;
+    auto maps = objs.maps();
+    if (maps && !maps->empty()) maps_ = *maps;
+  }
+  for (auto& p : pending_) {
+    if (p.finished) continue;
+    auto m = objs.find_map(p.spec.map);
+    if (!m) {
+      // Not loaded yet: wait (the error is reported if it never comes).
+      if (m.error().find("ambiguous") != std::string::npos) {
+        p.finished = true;
+        done_.push_back({p.spec.text, t, false, m.error()});
+      }
+      continue;
+    }
+    if (!p.seen) p.seen = t;
+    if (t - *p.seen < p.spec.delay_s) continue;
+    auto before = objs.read_var(*m, p.spec.var);
+    auto w = before ? objs.write_var(*m, p.spec.var, p.spec.value) : Expected<Ok>(Unexpected{before.error()});
+    if (!w && ++p.attempts < kMaxAttempts && w.error().find("no variable") == std::string::npos &&
+        w.error().find("does not fit") == std::string::npos && w.error().find("not an integer") == std::string::npos)
+      continue;  // transient (map being set up); retry next tick
+    p.finished = true;
+    auto after = w ? objs.read_var(*m, p.spec.var) : Expected<int64_t>(Unexpected{w.error()});
+    done_.push_back({p.spec.text, t, w.ok(),
+                     w ? fmt::format("{}:{} {} -> {} (read back {})", m->name, p.spec.var, *before, p.spec.value,
+                                     after ? std::to_string(*after) : after.error())
+                       : w.error()});
+    log::debug("bpf write {}: {}", p.spec.text, done_.back().detail);
+  }
+}
+
+nlohmann::json BpfWriter::to_json() const {
+  nlohmann::json j{{"programs", progs_}, {"maps", maps_}};
+  nlohmann::json w = nlohmann::json::array();
+  for (const auto& d : done_) w.push_back({{"spec", d.spec}, {"t", d.t}, {"ok", d.ok}, {"detail", d.detail}});
+  for (const auto& p : pending_)
+    if (!p.finished)
+      w.push_back({{"spec", p.spec.text}, {"ok", false},
+                   {"detail", p.seen ? "not applied before the run ended" : "map never appeared in the guest"}});
+  j["writes"] = w;
+  if (!error_.empty() && progs_.empty()) j["error"] = error_;
+  return j;
+}
+
+}  // namespace ktstr::monitor
