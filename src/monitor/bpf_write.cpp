@@ -101,14 +101,23 @@ void BpfWriter::tick(const GuestKernel& k, double t) {
   }
 }
 
+std::vector<BpfWriter::Done> BpfWriter::outcome() const {
+  std::vector<Done> out = done_;
+  for (const auto& p : pending_)
+    if (!p.finished)
+      out.push_back({p.spec.text, 0, false,
+                     p.seen ? "not applied before the run ended (the scheduler went away first)"
+                            : fmt::format("map '{}' never appeared in the guest", p.spec.map)});
+  // Specs never even looked at: the guest kernel was never attached.
+  if (!init_)
+    for (const auto& s : specs_) out.push_back({s.text, 0, false, "the guest kernel was never found in RAM"});
+  return out;
+}
+
 nlohmann::json BpfWriter::to_json() const {
   nlohmann::json j{{"programs", progs_}, {"maps", maps_}};
   nlohmann::json w = nlohmann::json::array();
-  for (const auto& d : done_) w.push_back({{"spec", d.spec}, {"t", d.t}, {"ok", d.ok}, {"detail", d.detail}});
-  for (const auto& p : pending_)
-    if (!p.finished)
-      w.push_back({{"spec", p.spec.text}, {"ok", false},
-                   {"detail", p.seen ? "not applied before the run ended" : "map never appeared in the guest"}});
+  for (const auto& d : outcome()) w.push_back({{"spec", d.spec}, {"t", d.t}, {"ok", d.ok}, {"detail", d.detail}});
   j["writes"] = w;
   if (!error_.empty() && progs_.empty()) j["error"] = error_;
   return j;

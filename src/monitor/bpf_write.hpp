@@ -42,6 +42,9 @@ class BpfWriter {
     std::string detail;  // "fixture.bss:host_poke 0 -> 42" or the error
   };
   const std::vector<Done>& done() const { return done_; }
+  // Every requested write with its outcome, including those never applied
+  // (the map never appeared, or the run ended first) as failures.
+  std::vector<Done> outcome() const;
   const std::vector<BpfProgInfo>& progs() const { return progs_; }
   const std::vector<BpfMapInfo>& maps() const { return maps_; }
   // {"programs": [...], "maps": [...], "writes": [...]}

@@ -93,7 +93,9 @@ Expected<Ok> GuestKernel::attach() {
     if (image_only.read(*l5 + kaslr_offset_, &on, 4, &err)) l.five_level = on != 0;
   }
   l.page_offset_base = pob;
-  if (!image_only.canonical(pob) || pob < (1ull << 63) || pob % (1ull << 30))
+  // Canonical for the paging depth the guest runs (the decompressor turns
+  // on 5-level paging where the CPU has LA57; a PVH boot stays 4-level).
+  if (!AddressSpace(mem_, l).canonical(pob) || pob < (1ull << 63) || pob % (1ull << 30))
     return unexpected("page_offset_base {:#x} is not a plausible direct-map base", pob);
   if (auto pgt = syms.address("init_top_pgt")) {
     auto pa = image_only.to_phys(*pgt + kaslr_offset_);

@@ -83,7 +83,7 @@ void MonitorAttachment::apply(check::CheckResult& result) const {
   for (const auto& v : monitor_->verdicts())
     result.fail(check::DetailKind::monitor, fmt::format("{} at +{:.1f}s: {}", v.check, v.t, v.message));
   if (writer_)
-    for (const auto& d : writer_->done())
+    for (const auto& d : writer_->outcome())
       if (!d.ok) result.fail(check::DetailKind::monitor, fmt::format("--bpf-write {}: {}", d.spec, d.detail));
 }
 

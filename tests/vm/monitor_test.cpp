@@ -89,11 +89,13 @@ void expect_host_poke_seen(const json& res, int code) {
   EXPECT_NE(d.find("host wrote 4242 into .bss host_poke"), std::string::npos) << d;
   auto writes = res["monitor"]["bpf"].value("writes", json::array());
   ASSERT_EQ(writes.size(), 2u) << res["monitor"]["bpf"].dump(1);
-  EXPECT_TRUE(writes[0].value("ok", false)) << writes.dump(1);
-  EXPECT_NE(writes[0].value("detail", "").find("fixture.bss:host_poke 0 -> 4242"), std::string::npos) << writes.dump(1);
+  json good, bad;
+  for (const auto& w : writes) (w.value("spec", "").find("host_poke") != std::string::npos ? good : bad) = w;
+  EXPECT_TRUE(good.value("ok", false)) << writes.dump(1);
+  EXPECT_NE(good.value("detail", "").find("fixture.bss:host_poke 0 -> 4242"), std::string::npos) << writes.dump(1);
   // The bad spec is a failure that names the problem.
-  EXPECT_FALSE(writes[1].value("ok", true));
-  EXPECT_NE(d.find("--bpf-write .bss:no_such_var=1: map 'fixture.bss' has no variable 'no_such_var'"),
+  EXPECT_FALSE(bad.value("ok", true)) << writes.dump(1);
+  EXPECT_NE(d.find("--bpf-write .bss:no_such_var=1@0: map 'fixture.bss' has no variable 'no_such_var'"),
             std::string::npos) << d;
 }
 
@@ -134,7 +136,7 @@ TEST(Monitor, HostWritesAFaultSwitchIntoTheSchedulersBss) {
   KTSTR_REQUIRE_FIXTURE();
   int code = 0;
   auto res = run_one({"-s", "steady", "--bpf-write", ".bss:host_poke=4242@0.5", "--bpf-write",
-                      ".bss:no_such_var=1"},
+                      ".bss:no_such_var=1@0"},
                      &code);
   expect_host_poke_seen(res, code);
 }
@@ -156,7 +158,8 @@ TEST(Monitor, VerifiedInstructionCountsEqualWhatTheGuestReports) {
     EXPECT_EQ(p.value("verified_insns", 0), p.value("guest_verified_insns", -1)) << p.dump();
     EXPECT_GT(p.value("verified_insns", 0), 0) << p.dump();
   }
-  for (const char* n : {"fixture_enqueue", "fixture_dispatch", "fixture_select_cpu"})
+  // The kernel keeps 15 characters of a program's name (BPF_OBJ_NAME_LEN).
+  for (const char* n : {"fixture_enqueue", "fixture_dispatc", "fixture_select_"})
     EXPECT_TRUE(names.count(n)) << n << " missing: " << j.dump(1);
   EXPECT_TRUE(j[0].value("consistent", false));
 }
@@ -176,7 +179,7 @@ TEST(Monitor, KaslrBootHostWritesIntoTheSchedulersBss) {
   KTSTR_REQUIRE_FIXTURE();
   int code = 0;
   auto res = run_one({"-s", "steady", "--kaslr", "--bpf-write", ".bss:host_poke=4242@0.5", "--bpf-write",
-                      ".bss:no_such_var=1"},
+                      ".bss:no_such_var=1@0"},
                      &code);
   EXPECT_NE(res["monitor"].value("kaslr_offset", "0x0"), "0x0");
   expect_host_poke_seen(res, code);

@@ -44,6 +44,7 @@ struct KaslrGuest {
     sym("jiffies_64", 0x110);
     sym("__per_cpu_offset", 0x200);
     sym("init_top_pgt", 0x3000);
+    sym("__pgtable_l5_enabled", 0x120);
     img->symbols = syms;
     place_image(delta, phys_base);
   }
@@ -58,10 +59,18 @@ struct KaslrGuest {
 
   // The kernel's page tables after startup_64 fixed them up: the image's
   // runtime VA (link + voff) maps to where it was loaded, 2 MiB pages.
-  void build_page_tables() {
+  // With 5-level paging (the decompressor enables it where the CPU has
+  // LA57) the top table is a PML5 and the direct map sits higher.
+  void build_page_tables(bool five_level = false) {
     uint64_t top = image_pa(0x3000);
-    uint64_t pud = 0x100000, pmd = 0x101000;
+    uint64_t pud = 0x100000, pmd = 0x101000, p4d = 0x102000;
     uint64_t va = kLinkText + voff;
+    if (five_level) {
+      put<uint32_t>(image_pa(0x120), 1);
+      put<uint64_t>(image_pa(0x108), 0xff11000000000000ull);
+      put<uint64_t>(top + ((va >> 48) & 511) * 8, p4d | kP | kRw);
+      top = p4d;
+    }
     put<uint64_t>(top + ((va >> 39) & 511) * 8, pud | kP | kRw);
     put<uint64_t>(pud + ((va >> 30) & 511) * 8, pmd | kP | kRw);
     for (uint64_t i = 0; i < 8; ++i)
@@ -113,4 +122,16 @@ TEST(Kaslr, IgnoresAStaleCopyOfTheImage) {
   ASSERT_TRUE(k.attach().ok());
   EXPECT_EQ(k.kaslr_offset(), g.voff);
   EXPECT_EQ(k.space().layout().phys_base, g.phys_base);
+}
+
+TEST(Kaslr, FiveLevelPagingAndItsDirectMap) {
+  KaslrGuest g;
+  g.build_page_tables(/*five_level=*/true);
+  GuestKernel k(g.img, g.mem);
+  auto r = k.attach();
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_TRUE(k.space().layout().five_level);
+  EXPECT_EQ(k.space().layout().page_offset_base, 0xff11000000000000ull);  // canonical only with 57 bits
+  EXPECT_EQ(k.kaslr_offset(), g.voff);
+  EXPECT_EQ(*k.jiffies(), 123456u);
 }
