@@ -205,17 +205,9 @@ void Judge::judge_stall(const Sample& prev, const Sample& s) {
 
 void Judge::judge_rates(const Sample& prev, const Sample& s) {
   if (s.events.empty() || prev.events.size() != s.events.size() || s.jiffies <= prev.jiffies) return;
-  // Per online CPU: a CPU running one task alone keeps it at every slice
-  // expiry (SCX_EV_DISPATCH_KEEP_LAST, ~50/s at the default 20 ms slice),
-  // so machine-wide totals grow with the CPU count of perfectly healthy runs
-  // (measured: 131/s with three lone spinners on a 4-vCPU guest).
-  unsigned online = 0;
-  for (unsigned c = 0; c < cpus_ && c < s.cpus.size(); ++c) online += s.cpus[c].online;
-  double dt = seconds(s.jiffies - prev.jiffies) * std::max(1u, online);
-  auto one = [&](int idx, const std::optional<double>& limit, Streak& st, double& max_rate, const char* check,
-                 const char* what) {
-    if (idx < 0) return;
-    double rate = static_cast<double>(s.events[idx] - prev.events[idx]) / dt;
+  const double dt = seconds(s.jiffies - prev.jiffies);
+  auto judge = [&](double rate, const std::optional<double>& limit, Streak& st, double& max_rate, const char* check,
+                   const std::string& what) {
     max_rate = std::max(max_rate, rate);
     if (!limit || rate <= *limit) {
       st = {};
@@ -229,10 +221,26 @@ void Judge::judge_rates(const Sample& prev, const Sample& s) {
            fmt::format("{} rate {:.0f}/s per CPU > {:.0f}/s for {} samples", what, rate, *limit, st.n));
     }
   };
-  one(cfg_.fallback_event, cfg_.max_fallback_rate, fallback_, sum_.max_fallback_rate, "fallback_rate",
-      "select_cpu fallback");
-  one(cfg_.keep_last_event, cfg_.max_keep_last_rate, keep_last_, sum_.max_keep_last_rate, "keep_last_rate",
-      "dispatch keep-last");
+  if (cfg_.fallback_event >= 0) {
+    unsigned online = 0;
+    for (unsigned c = 0; c < cpus_ && c < s.cpus.size(); ++c) online += s.cpus[c].online;
+    double n = static_cast<double>(s.events[cfg_.fallback_event] - prev.events[cfg_.fallback_event]);
+    judge(n / dt / std::max(1u, online), cfg_.max_fallback_rate, fallback_, sum_.max_fallback_rate, "fallback_rate",
+          "select_cpu fallback");
+  }
+  if (cfg_.keep_last_event >= 0) {
+    int64_t kept = 0;
+    unsigned queued = 0;
+    for (unsigned c = 0; c < cpus_ && c < s.cpus.size() && c < prev.cpus.size(); ++c) {
+      const CpuSample& a = prev.cpus[c];
+      const CpuSample& b = s.cpus[c];
+      if (!a.online || !b.online || a.waiting == 0 || b.waiting == 0 || b.keep_last < a.keep_last) continue;
+      kept += b.keep_last - a.keep_last;
+      ++queued;
+    }
+    judge(queued ? static_cast<double>(kept) / dt / queued : 0.0, cfg_.max_keep_last_rate, keep_last_,
+          sum_.max_keep_last_rate, "keep_last_rate", "dispatch keep-last (with tasks waiting)");
+  }
 }
 
 void Judge::judge_conservation(const Sample& s) {

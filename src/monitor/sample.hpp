@@ -45,6 +45,9 @@ struct CpuSample {
   int32_t head_pid = 0;            // the longest-waiting one
   uint64_t head_runnable_at = 0;   // its runnable_at (jiffies)
   CpuBits waiting_allowed;         // union of their allowed CPUs
+  // This CPU's SCX_EV_DISPATCH_KEEP_LAST counter (the root scheduler's
+  // per-CPU event stats; 0 when unread).
+  int64_t keep_last = 0;
 };
 
 struct Sample {

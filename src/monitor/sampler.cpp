@@ -112,6 +112,7 @@ void Sampler::read_events(uint64_t sch, Sample& s) const {
     hi = std::max(hi, e.off + 8);
   }
   std::vector<int64_t> sums(l_.events.size(), 0);
+  const int keep_last = l_.event_index("SCX_EV_DISPATCH_KEEP_LAST");
   std::vector<uint8_t> buf(hi - lo);
   for (unsigned cpu = 0; cpu < cpus_; ++cpu) {
     auto at = k_.per_cpu(base_sym, cpu);
@@ -121,6 +122,7 @@ void Sampler::read_events(uint64_t sch, Sample& s) const {
       int64_t v;
       std::memcpy(&v, buf.data() + (l_.events[i].off - lo), 8);
       sums[i] += v;
+      if (static_cast<int>(i) == keep_last && cpu < s.cpus.size()) s.cpus[cpu].keep_last = v;
     }
   }
   s.events = std::move(sums);

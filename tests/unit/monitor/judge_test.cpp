@@ -254,15 +254,41 @@ TEST(Judge, EventRatesPerGuestSecondPerCpu) {
   feed(j, s, 10);
   for (int i = 0; i < 6; ++i) {
     s.cur.events[0] += 100;  // 1000/s fallbacks = 250/s per CPU > 200
-    s.cur.events[1] += 30;   // 300/s keep-last = 75/s per CPU: healthy lone tasks
+    s.cur.events[1] += 300;  // keep-last on CPUs running a task alone: healthy
+    for (auto& c : s.cur.cpus) c.keep_last += 75;
     j.feed(s.next());
   }
   ASSERT_EQ(checks(j), std::vector<std::string>({"fallback_rate"}));
   EXPECT_NEAR(j.verdicts()[0].value, 250, 1);
   EXPECT_NE(j.verdicts()[0].message.find("per CPU"), std::string::npos);
   EXPECT_EQ(j.summary().total_fallback, 600);
-  EXPECT_EQ(j.summary().total_keep_last, 180);
-  EXPECT_NEAR(j.summary().max_keep_last_rate, 75, 1);
+  EXPECT_EQ(j.summary().total_keep_last, 1800);
+}
+
+TEST(Judge, KeepLastCountsOnlyWhereTasksWait) {
+  // A yielder alone on each CPU keeps itself thousands of times a second:
+  // healthy. The same on a CPU with tasks queued behind it is not.
+  Stream s;
+  JudgeConfig c = defaults();
+  c.work_conservation = false;
+  Judge j(c, s.cpus);
+  s.cur.events = {0, 0};
+  feed(j, s, 10);
+  for (int i = 0; i < 10; ++i) {
+    for (auto& cpu : s.cur.cpus) cpu.keep_last += 1000;  // 10,000/s per CPU, nothing waiting
+    s.cur.events[1] += 4000;
+    j.feed(s.next());
+  }
+  EXPECT_TRUE(j.verdicts().empty());
+  s.waiting(2, 3, {2});
+  for (int i = 0; i < 6; ++i) {
+    for (auto& cpu : s.cur.cpus) cpu.keep_last += 20;  // 200/s per CPU
+    s.cur.events[1] += 80;
+    j.feed(s.next());
+  }
+  ASSERT_EQ(checks(j), std::vector<std::string>({"keep_last_rate"}));
+  EXPECT_NEAR(j.verdicts()[0].value, 200, 1);
+  EXPECT_NE(j.verdicts()[0].message.find("with tasks waiting"), std::string::npos);
 }
 
 TEST(Judge, WarmupAndReattachRestartTheClock) {

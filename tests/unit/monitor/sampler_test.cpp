@@ -157,6 +157,7 @@ TEST(Sampler, ReadsRunQueuesEventsAndWaitingTasks) {
   ASSERT_EQ(x->events.size(), l.events.size());
   EXPECT_EQ(x->events[fb], 10 + 20 + 30 + 40);  // summed over CPUs
   EXPECT_EQ(x->events[l.event_index("SCX_EV_DISPATCH_KEEP_LAST")], 4);
+  EXPECT_EQ(x->cpus[3].keep_last, 1);  // kept per CPU too: judged only where tasks wait
 }
 
 TEST(Sampler, CorruptListsAndOfflineCpusDoNotHangOrCrash) {
