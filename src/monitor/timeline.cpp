@@ -110,10 +110,13 @@ std::string Timeline::format_phases(const std::vector<MonitorVerdict>& verdicts)
     }
   if (phases.empty() && !t_.empty()) phases.push_back({"whole run", t_.front(), end});
   std::string out;
-  for (const auto& p : phases) {
+  for (size_t k = 0; k < phases.size(); ++k) {
+    const Phase& p = phases[k];
+    // Half-open phases; the last one keeps the run's final sample.
+    auto inside = [&](double t) { return t >= p.from && (k + 1 == phases.size() ? t < p.to + 1e-9 : t < p.to); };
     std::vector<size_t> idx;
     for (size_t i = 0; i < t_.size(); ++i)
-      if (t_[i] >= p.from && t_[i] < p.to + 1e-9) idx.push_back(i);
+      if (inside(t_[i])) idx.push_back(i);
     out += fmt::format("  +{:.2f}s..+{:.2f}s  {}  ({} samples)\n", p.from, p.to, p.name, idx.size());
     for (const auto& e : events_)
       if (e.t >= p.from && e.t < p.to && !starts_phase(e.text)) out += fmt::format("    +{:.2f}s  {}\n", e.t, e.text);
@@ -135,7 +138,7 @@ std::string Timeline::format_phases(const std::vector<MonitorVerdict>& verdicts)
       out += nr + "\n" + dsq + "\n" + idle + "\n";
     }
     for (const auto& v : verdicts)
-      if (v.t >= p.from && v.t < p.to + 1e-9) out += fmt::format("    +{:.2f}s  MONITOR {}: {}\n", v.t, v.check, v.message);
+      if (inside(v.t)) out += fmt::format("    +{:.2f}s  MONITOR {}: {}\n", v.t, v.check, v.message);
   }
   return out;
 }
