@@ -34,6 +34,10 @@ void Timeline::thin() {
   keep_odd(scx_);
   for (auto* series : {&nr_, &scx_nr_, &dsq_, &waiting_})
     for (auto& s : *series) keep_odd(s);
+  for (auto& d : run_delay_us_) {
+    for (size_t i = 0; i + 1 < d.size(); i += 2) d[i + 1] += d[i];
+    keep_odd(d);
+  }
   for (auto& s : idle_) keep_odd(s);
   stride_ *= 2;
 }
@@ -46,6 +50,16 @@ void Timeline::add_sample(const Sample& s) {
     dsq_.resize(cpus_);
     waiting_.resize(cpus_);
     idle_.resize(cpus_);
+    run_delay_us_.resize(cpus_);
+    last_run_delay_.assign(cpus_, 0);
+    pending_run_delay_.assign(cpus_, 0);
+  }
+  for (unsigned c = 0; c < cpus_ && c < s.cpus.size(); ++c) {
+    if (!s.cpus[c].online) continue;
+    uint64_t rd = s.cpus[c].run_delay_ns;
+    // The first reading (or a counter that went backwards) is a baseline.
+    if (last_run_delay_[c] && rd >= last_run_delay_[c]) pending_run_delay_[c] += rd - last_run_delay_[c];
+    last_run_delay_[c] = rd;
   }
   // Counter deltas accumulate into the next stored sample.
   if (!s.events.empty()) {
@@ -73,6 +87,8 @@ void Timeline::add_sample(const Sample& s) {
     dsq_[c].push_back(on ? x->local_dsq : 0);
     waiting_[c].push_back(on ? x->waiting : 0);
     idle_[c].push_back(on && x->idle ? 1 : 0);
+    run_delay_us_[c].push_back(pending_run_delay_[c] / 1000);
+    pending_run_delay_[c] = 0;
   }
   for (size_t i = 0; i < event_deltas_.size(); ++i) {
     event_deltas_[i].push_back(i < pending_.size() ? pending_[i] : 0);
@@ -86,7 +102,7 @@ nlohmann::json Timeline::to_json(const std::vector<std::string>& event_names) co
   for (const auto& e : events_) ev.push_back({{"t", round2(e.t)}, {"event", e.text}});
   nlohmann::json s = {{"stride", stride_}, {"t", t_},       {"jiffies", jiffies_},     {"scx", scx_},
                       {"nr_running", nr_}, {"scx_nr_running", scx_nr_}, {"local_dsq", dsq_},
-                      {"waiting", waiting_}, {"idle", idle_}};
+                      {"waiting", waiting_}, {"idle", idle_}, {"run_delay_us", run_delay_us_}};
   nlohmann::json counters = nlohmann::json::object();
   for (size_t i = 0; i < event_deltas_.size() && i < event_names.size(); ++i) {
     bool any = std::any_of(event_deltas_[i].begin(), event_deltas_[i].end(), [](int64_t v) { return v != 0; });

@@ -34,7 +34,8 @@ class Timeline {
 
   // {"events":[{t,event}], "samples":{"stride":N,"t":[..],"jiffies":[..],
   //  "scx":[0/1..], "nr_running":[[cpu0..],[cpu1..]], "scx_nr_running",
-  //  "local_dsq", "waiting", "idle":[[0/1..]..], "events":{name:[delta..]}}}
+  //  "local_dsq", "waiting", "idle":[[0/1..]..], "run_delay_us":[[delta..]..],
+  //  "events":{name:[delta..]}}}
   nlohmann::json to_json(const std::vector<std::string>& event_names) const;
 
   // One block per phase (between "backdrop" / "step N start" events):
@@ -52,6 +53,8 @@ class Timeline {
   std::vector<uint8_t> scx_;
   // [cpu][sample]
   std::vector<std::vector<uint32_t>> nr_, scx_nr_, dsq_, waiting_;
+  std::vector<std::vector<uint64_t>> run_delay_us_;  // schedstat run delay since the previous stored sample
+  std::vector<uint64_t> last_run_delay_, pending_run_delay_;
   std::vector<std::vector<uint8_t>> idle_;
   std::vector<int64_t> last_events_, pending_;
   std::vector<std::vector<int64_t>> event_deltas_;  // [event][sample]

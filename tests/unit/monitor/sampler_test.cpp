@@ -6,6 +6,7 @@
 // shows up here rather than as a silently disabled check.
 #include "monitor/sampler.hpp"
 
+#include <bpf/btf.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -185,4 +186,33 @@ TEST(Sampler, CorruptListsAndOfflineCpusDoNotHangOrCrash) {
   ASSERT_TRUE(y.ok());
   EXPECT_FALSE(y->scx_enabled);
   EXPECT_TRUE(y->events.empty());
+}
+
+TEST(Sampler, MissingMembersTurnFeaturesOffWithNotesNotCrashes) {
+  // An old or stripped kernel: struct rq with only nr_running and clock,
+  // no sched_ext at all (a synthetic BTF blob).
+  struct btf* raw = btf__new_empty();
+  int u32t = btf__add_int(raw, "unsigned int", 4, 0);
+  int u64t = btf__add_int(raw, "long long unsigned int", 8, 0);
+  btf__add_struct(raw, "rq", 64);
+  btf__add_field(raw, "nr_running", u32t, 0, 0);
+  btf__add_field(raw, "clock", u64t, 64 * 8 / 2, 0);  // at byte 32
+  uint32_t size = 0;
+  const void* data = btf__raw_data(raw, &size);
+  auto img = std::make_shared<KernelImage>();
+  img->btf = BtfTypes::from_raw(data, size);
+  btf__free(raw);
+  auto syms = std::make_shared<SymbolTable>();
+  syms->add("runqueues", kImage + 0x20000, 'D');
+  img->symbols = syms;
+  SchedLayout l = SchedLayout::resolve(*img);
+  EXPECT_TRUE(l.can_sample());
+  EXPECT_FALSE(l.has_scx());
+  EXPECT_FALSE(l.can_walk_waiting());
+  EXPECT_TRUE(l.events.empty());
+  std::string notes;
+  for (const auto& n : l.notes) notes += n + "\n";
+  EXPECT_NE(notes.find("no rq.curr in this kernel's BTF: idle detection off"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("kernel without sched_ext"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("no kernel symbol __cpu_online_mask"), std::string::npos) << notes;
 }
