@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -71,7 +72,10 @@ void BpfWriter::tick(const GuestKernel& k, double t) {
     auto progs = objs.progs();
     if (progs && !progs->empty()) progs_ = *progs;
     auto maps = objs.maps();
-    if (maps && !maps->empty()) maps_ = *maps;
+    if (maps && !maps->empty()) {
+      maps_ = *maps;
+      read_vars(objs);
+    }
   }
   for (auto& p : pending_) {
     if (p.finished) continue;
@@ -101,6 +105,34 @@ void BpfWriter::tick(const GuestKernel& k, double t) {
   }
 }
 
+void BpfWriter::read_vars(const BpfObjects& objs) {
+  for (const auto& m : maps_) {
+    bool datasec = m.type == kMapArray && m.max_entries == 1 && m.btf && m.value_size <= (1u << 20) &&
+                   (m.name.ends_with(".bss") || m.name.ends_with(".data") || m.name.ends_with(".rodata"));
+    if (!datasec) continue;
+    auto it = var_layouts_.find(m.id);
+    if (it == var_layouts_.end()) {
+      auto vars = objs.datasec_vars(m);
+      it = var_layouts_.emplace(m.id, vars ? *vars : std::vector<BpfVar>{}).first;
+    }
+    if (it->second.empty()) continue;
+    auto bytes = objs.read_array(m, 0);
+    if (!bytes) continue;
+    nlohmann::json vals = nlohmann::json::object();
+    for (const auto& v : it->second) {
+      if (!v.scalar || v.scalar->size != v.size || v.size > 8 || v.offset + v.size > bytes->size()) continue;
+      uint64_t raw = 0;
+      std::memcpy(&raw, bytes->data() + v.offset, v.size);
+      if (v.scalar->is_bool) vals[v.name] = raw != 0;
+      else if (v.scalar->is_signed && v.size < 8 && (raw >> (v.size * 8 - 1)) & 1)
+        vals[v.name] = static_cast<int64_t>(raw | (~uint64_t{0} << (v.size * 8)));
+      else if (v.scalar->is_signed) vals[v.name] = static_cast<int64_t>(raw);
+      else vals[v.name] = raw;
+    }
+    vars_[m.name] = vals;
+  }
+}
+
 std::vector<BpfWriter::Done> BpfWriter::outcome() const {
   std::vector<Done> out = done_;
   for (const auto& p : pending_)
@@ -115,7 +147,7 @@ std::vector<BpfWriter::Done> BpfWriter::outcome() const {
 }
 
 nlohmann::json BpfWriter::to_json() const {
-  nlohmann::json j{{"programs", progs_}, {"maps", maps_}};
+  nlohmann::json j{{"programs", progs_}, {"maps", maps_}, {"variables", vars_}};
   nlohmann::json w = nlohmann::json::array();
   for (const auto& d : outcome()) w.push_back({{"spec", d.spec}, {"t", d.t}, {"ok", d.ok}, {"detail", d.detail}});
   j["writes"] = w;

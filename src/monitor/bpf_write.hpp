@@ -8,6 +8,7 @@
 // suffix of one (".bss" finds "fixture.bss"), VAR a variable of its
 // DATASEC value type, VALUE an integer; it is applied once the map exists
 // plus SECONDS (default 1).
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,7 +48,8 @@ class BpfWriter {
   std::vector<Done> outcome() const;
   const std::vector<BpfProgInfo>& progs() const { return progs_; }
   const std::vector<BpfMapInfo>& maps() const { return maps_; }
-  // {"programs": [...], "maps": [...], "writes": [...]}
+  // {"programs": [...], "maps": [...], "variables": {"fixture.bss":
+  //  {"nr_enqueued": 123, ...}}, "writes": [...]}
   nlohmann::json to_json() const;
 
  private:
@@ -65,7 +67,12 @@ class BpfWriter {
   std::vector<Done> done_;
   std::vector<BpfProgInfo> progs_;
   std::vector<BpfMapInfo> maps_;
+  // Scalar variables of the scheduler's .bss/.data/.rodata maps, typed by
+  // the map's BTF (parsed once per map id), as last read.
+  std::map<uint32_t, std::vector<BpfVar>> var_layouts_;
+  nlohmann::json vars_ = nlohmann::json::object();
   std::string error_;
+  void read_vars(const BpfObjects& objs);
 };
 
 }  // namespace ktstr::monitor

@@ -116,6 +116,11 @@ TEST(Monitor, NonWorkConservingSchedulerFailsWorkConservation) {
   EXPECT_NE(details(res).find("monitor: work_conservation at"), std::string::npos) << details(res);
   // No stall: everything runs, just all of it on CPU 0.
   EXPECT_TRUE(verdicts(res, "stall").empty()) << res["monitor"]["verdicts"].dump(1);
+  // The scheduler's own variables, read from its BPF maps in guest memory
+  // and typed through their BTF: the fault's setting and its own count.
+  const auto& vars = res["monitor"]["bpf"]["variables"];
+  EXPECT_EQ(vars["fixture.rodata"].value("all_to_cpu", -1), 0) << vars.dump(1);
+  EXPECT_GT(vars["fixture.bss"].value("nr_pinned", 0), 0) << vars.dump(1);
   // The timeline travels with the result: samples per CPU, step events.
   const auto& tl = res["monitor"]["timeline"];
   EXPECT_GE(tl["samples"]["t"].size(), 10u);

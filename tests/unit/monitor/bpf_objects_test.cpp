@@ -252,3 +252,73 @@ TEST(BpfWriteSpec, ParsesAndRejectsWithTheSyntax) {
     }
   }
 }
+
+TEST(BpfObjects, PerCpuArraysAndHashMapsAreRead) {
+  KTSTR_REQUIRE_REAL_VMLINUX(vmlinux);
+  FakeBpf f(vmlinux);
+  GuestKernel k(f.img, f.mem);
+  ASSERT_TRUE(k.attach().ok());
+  BpfObjects o(k, 2);
+  // A per-CPU array of 2 u64s: element 1's per-CPU pointer P, CPU c's copy
+  // at P + __per_cpu_offset[c] (0 and 0x1000, see FakeBpf).
+  const uint64_t pa = 0x280000, data = 0x290000;
+  BpfMapInfo pc;
+  pc.addr = kDirect + pa;
+  pc.type = kMapPercpuArray;
+  pc.name = "counters";
+  pc.value_size = 8;
+  pc.max_entries = 2;
+  f.put<uint32_t>(pa + f.off("bpf_array.elem_size"), 8);
+  f.put<uint64_t>(pa + f.off("bpf_array.value") + 1 * 8, kDirect + data);
+  f.put<uint64_t>(data, 11);
+  f.put<uint64_t>(data + 0x1000, 22);
+  uint64_t v0 = 0, v1 = 0;
+  auto r0 = o.read_array(pc, 1, 0), r1 = o.read_array(pc, 1, 1);
+  ASSERT_TRUE(r0.ok() && r1.ok());
+  std::memcpy(&v0, r0->data(), 8);
+  std::memcpy(&v1, r1->data(), 8);
+  EXPECT_EQ(v0, 11u);
+  EXPECT_EQ(v1, 22u);
+  EXPECT_FALSE(o.read_array(pc, 1, 2).ok()) << "CPU 2 does not exist";
+  ASSERT_TRUE(o.write_array(pc, 1, 0, {7, 0, 0, 0, 0, 0, 0, 0}, 1).ok());
+  EXPECT_EQ(f.get<uint64_t>(data + 0x1000), 7u);
+
+  // A hash map with 2 buckets: bucket 0 chains two elements, bucket 1 is
+  // empty (its nulls marker has bit 0 set).
+  const uint64_t h = 0x2a0000, buckets = 0x2b0000, e1 = 0x2c0000, e2 = 0x2c1000;
+  BpfMapInfo hm;
+  hm.addr = kDirect + h;
+  hm.type = kMapHash;
+  hm.name = "pids";
+  hm.key_size = 4;
+  hm.value_size = 8;
+  hm.max_entries = 16;
+  f.put<uint64_t>(h + f.off("bpf_htab.buckets"), kDirect + buckets);
+  f.put<uint32_t>(h + f.off("bpf_htab.n_buckets"), 2);
+  uint64_t bsz = f.b->size_of("bucket");
+  uint64_t first = f.off("bucket.head") + f.off("hlist_nulls_head.first");
+  uint64_t node = f.off("htab_elem.hash_node"), next = f.off("hlist_nulls_node.next");
+  uint64_t key = f.off("htab_elem.key");
+  f.put<uint64_t>(buckets + first, kDirect + e1 + node);
+  f.put<uint64_t>(buckets + bsz + first, 1 | (1 << 1));  // nulls marker
+  f.put<uint64_t>(e1 + node + next, kDirect + e2 + node);
+  f.put<uint64_t>(e2 + node + next, 1);                  // end of chain
+  f.put<uint32_t>(e1 + key, 100);
+  f.put<uint64_t>(e1 + key + 8, 1000);  // value after the key rounded to 8
+  f.put<uint32_t>(e2 + key, 200);
+  f.put<uint64_t>(e2 + key + 8, 2000);
+  auto entries = o.read_hash(hm);
+  ASSERT_TRUE(entries.ok()) << entries.error();
+  ASSERT_EQ(entries->size(), 2u);
+  uint32_t k0;
+  uint64_t val1;
+  std::memcpy(&k0, (*entries)[0].first.data(), 4);
+  std::memcpy(&val1, (*entries)[1].second.data(), 8);
+  EXPECT_EQ(k0, 100u);
+  EXPECT_EQ(val1, 2000u);
+  // A chain that loops back on itself ends with an error, not a hang.
+  f.put<uint64_t>(e2 + node + next, kDirect + e1 + node);
+  auto loop = o.read_hash(hm, 1u << 20);
+  ASSERT_FALSE(loop.ok());
+  EXPECT_NE(loop.error().find("chain loops"), std::string::npos) << loop.error();
+}
