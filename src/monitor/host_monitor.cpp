@@ -125,7 +125,10 @@ nlohmann::json HostMonitor::to_json() const {
                    {"warmup_s", judge_.config().warmup_s},
                    {"sustained_samples", judge_.config().sustained}};
   if (!available()) j["unavailable"] = unavailable_;
-  if (kernel_ && kernel_->attached()) j["kaslr_offset"] = fmt::format("{:#x}", kernel_->kaslr_offset());
+  if (kernel_ && kernel_->attached()) {
+    j["kaslr_offset"] = fmt::format("{:#x}", kernel_->kaslr_offset());
+    j["phys_base"] = fmt::format("{:#x}", kernel_->space().layout().phys_base);
+  }
   else if (available()) j["unattached"] = last_error_.empty() ? "the guest kernel was never found in RAM" : last_error_;
   j["cost"] = {{"samples", cost_n_},
                {"mean_us", cost_n_ ? std::round(cost_sum_us_ / cost_n_ * 10) / 10 : 0.0},

@@ -56,8 +56,8 @@ void Judge::reset_epoch() {
   prev_.reset();
 }
 
-bool Judge::window_done(const Streak& st, uint64_t now) const {
-  return st.n >= cfg_.sustained && seconds(now - st.since) + 1e-9 >= cfg_.rotation_s;
+bool Judge::window_done(const Streak& st, const Sample& now) const {
+  return st.n >= cfg_.sustained && now.t - st.since_t + 1e-9 >= cfg_.rotation_s;
 }
 
 void Judge::emit(const std::string& check, int cpu, double value, double threshold, const Sample& s, uint32_t n,
@@ -182,24 +182,29 @@ void Judge::judge_stall(const Sample& prev, const Sample& s) {
     // Queued: sched_ext tasks waiting on this CPU in both samples.
     bool queued = a.waiting > 0 && b.waiting > 0;
     bool frozen = a.clock == b.clock;
-    bool idle_same_head = a.idle && b.idle && a.head_pid != 0 && a.head_pid == b.head_pid &&
-                          a.head_runnable_at == b.head_runnable_at;
-    if (!queued || !(frozen || idle_same_head)) {
+    // The oldest waiting task is the same one, still waiting.
+    bool same_head = a.head_pid != 0 && a.head_pid == b.head_pid && a.head_runnable_at == b.head_runnable_at;
+    bool idle_seen = a.idle || b.idle;
+    if (!queued || !(frozen || same_head)) {
       st = {};
       continue;
     }
-    if (st.n++ == 0) st.since = prev.jiffies;
-    if (!window_done(st, s.jiffies) || st.fired) continue;
+    if (!frozen && !idle_seen) continue;  // busy with something else: neither evidence nor progress
+    if (st.n++ == 0) {
+      st.since = prev.jiffies;
+      st.since_t = prev.t;
+    }
+    if (!window_done(st, s) || st.fired) continue;
     st.fired = true;
     ++sum_.stall_count;
-    double secs = seconds(s.jiffies - st.since);
+    double secs = s.t - st.since_t;
     double need = std::max(cfg_.rotation_s, 0.0);
     emit("stall", static_cast<int>(c), secs, need, s, st.n,
-         fmt::format("cpu{} stalled: {} task(s) queued (oldest pid {}) and {} for {:.2f} s of guest time "
-                     "({} samples; the window must span {:.2f} s for every vCPU to have run)",
+         fmt::format("cpu{} stalled: {} task(s) queued (oldest pid {}) and {} for {:.2f} s ({:.2f} s of guest "
+                     "time, {} samples; the window must span {:.2f} s for every vCPU to have run)",
                      c, b.waiting, b.head_pid,
-                     frozen ? "its rq clock did not advance" : "it stayed idle without running them", secs, st.n,
-                     need));
+                     frozen ? "its rq clock did not advance" : "it idled without running the oldest of them", secs,
+                     seconds(s.jiffies - st.since), st.n, need));
   }
 }
 
@@ -274,15 +279,18 @@ void Judge::judge_conservation(const Sample& s) {
     return;
   }
   Streak& st = conservation_;
-  if (st.n++ == 0) st.since = s.jiffies;
+  if (st.n++ == 0) {
+    st.since = s.jiffies;
+    st.since_t = s.t;
+  }
   st.worst = std::max<double>(st.worst, s.cpus[worst].waiting);
-  if (!window_done(st, s.jiffies) || st.fired) return;
+  if (!window_done(st, s) || st.fired) return;
   st.fired = true;
   ++sum_.work_conservation_count;
-  double secs = seconds(s.jiffies - st.since);
+  double secs = s.t - st.since_t;
   emit("work_conservation", worst, s.cpus[worst].waiting, 0, s, st.n,
        fmt::format("not work-conserving: cpu{} idle while cpu{} has {} task(s) waiting that may run there, "
-                   "for {} samples ({:.2f} s of guest time)",
+                   "for {} samples ({:.2f} s)",
                    cpu_list(could_run), worst, s.cpus[worst].waiting, st.n, secs),
        could_run);
 }

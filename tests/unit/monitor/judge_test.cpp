@@ -195,6 +195,45 @@ TEST(Judge, IdleCpuThatTicksButNeverRunsItsQueueStalls) {
   EXPECT_NE(j.verdicts()[0].message.find("4242"), std::string::npos);
 }
 
+TEST(Judge, BriefBusySamplesDoNotHideAParkedQueue) {
+  // Parked tasks on an idle CPU that now and then runs something else
+  // (harness tasks land on idle CPUs): the same oldest task keeps waiting.
+  Stream s;
+  JudgeConfig c = defaults();
+  c.work_conservation = false;
+  c.rotation_s = 1.7;  // 16 vCPUs
+  Judge j(c, s.cpus);
+  feed(j, s, 10);
+  s.idle(1);
+  s.waiting(1, 2, {1}, 777);
+  for (int i = 0; i < 30 && j.verdicts().empty(); ++i) {
+    bool busy = i % 6 == 3 || i % 6 == 4;  // two busy samples in a row, then idle again
+    s.cur.cpus[1].idle = !busy;
+    j.feed(s.next());
+  }
+  ASSERT_EQ(checks(j), std::vector<std::string>({"stall"}));
+  EXPECT_EQ(j.verdicts()[0].cpu, 1);
+  EXPECT_GE(j.verdicts()[0].value, 1.7);
+}
+
+TEST(Judge, ADeepQueueThatMovesIsNotAStall) {
+  // A busy CPU whose oldest waiting task changes (tasks take turns) with
+  // an idle sample now and then: no stall, however long.
+  Stream s;
+  JudgeConfig c = defaults();
+  c.work_conservation = false;
+  c.max_imbalance_ratio.reset();  // 9 tasks next to 1 is an imbalance; not the point here
+  Judge j(c, s.cpus);
+  feed(j, s, 10);
+  for (int i = 0; i < 60; ++i) {
+    s.waiting(2, 8, {2}, 1000 + i);
+    s.cur.cpus[2].head_runnable_at = kJ0 + i;
+    s.cur.cpus[2].idle = i % 4 == 0;
+    j.feed(s.next());
+  }
+  EXPECT_TRUE(j.verdicts().empty()) << checks(j).front();
+}
+
 TEST(Judge, BusyCpusWithQueuesAndTickingClocksDoNotStall) {
   Stream s;
   JudgeConfig c = defaults();
