@@ -5,7 +5,8 @@
 // condition holds for `sustained` consecutive samples:
 //
 //   imbalance          max(nr_running) / max(1, min(nr_running)) over the
-//                      online, non-reserved CPUs  > max_imbalance_ratio
+//                      online, non-reserved CPUs  > max_imbalance_ratio,
+//                      with the same CPU(s) overloaded throughout
 //   local_dsq_depth    a CPU's local DSQ holds   > max_local_dsq_depth tasks
 //   stall              a CPU has queued tasks and makes no progress while its
 //                      vCPU really ran (below): its rq clock does not
@@ -132,6 +133,7 @@ class Judge {
   std::vector<int64_t> epoch_events_first_, epoch_events_last_;
   int64_t done_fallback_ = 0, done_keep_last_ = 0;  // totals of finished epochs
   Streak imbalance_, fallback_, keep_last_, conservation_;
+  CpuBits imbalance_persist_;  // CPUs overloaded in every sample of the streak
   std::vector<Streak> dsq_, stall_;
   std::vector<MonitorVerdict> verdicts_;
   std::vector<std::string> fired_keys_;
