@@ -11,15 +11,28 @@ include(GoogleTest)
 
 function(ktstr_add_tests target)
   cmake_parse_arguments(K "GAUNTLET" "PRESETS;BUDGET;TIMEOUT;TEST_PREFIX;TEST_FILTER" "" ${ARGN})
-  set(_args)
+  # The gauntlet settings must reach both the listing at build time and
+  # every test run, so the variant names match. gtest_discover_tests passes
+  # EXTRA_ARGS to the runs only, but it starts both through the target's
+  # CROSSCOMPILING_EMULATOR: `cmake -E env KTSTR_GAUNTLET=1 ...` goes there
+  # (in front of a real emulator, if the target has one).
+  set(_env_vars)
   if(K_GAUNTLET)
-    list(APPEND _args --ktstr-gauntlet)
+    list(APPEND _env_vars KTSTR_GAUNTLET=1)
   endif()
   if(K_PRESETS)
-    list(APPEND _args --ktstr-presets=${K_PRESETS})
+    list(APPEND _env_vars KTSTR_PRESETS=${K_PRESETS})
   endif()
   if(K_BUDGET)
-    list(APPEND _args --ktstr-budget=${K_BUDGET})
+    list(APPEND _env_vars KTSTR_BUDGET=${K_BUDGET})
+  endif()
+  if(_env_vars)
+    get_target_property(_emulator ${target} CROSSCOMPILING_EMULATOR)
+    if(NOT _emulator)
+      set(_emulator)
+    endif()
+    set_target_properties(${target} PROPERTIES
+      CROSSCOMPILING_EMULATOR "${CMAKE_COMMAND};-E;env;${_env_vars};${_emulator}")
   endif()
   if(NOT K_TIMEOUT)
     set(K_TIMEOUT 600)
@@ -34,7 +47,6 @@ function(ktstr_add_tests target)
   endif()
   gtest_discover_tests(${target}
     ${_filter}
-    EXTRA_ARGS ${_args}
     TEST_PREFIX "${K_TEST_PREFIX}"
     DISCOVERY_TIMEOUT 60
     PROPERTIES TIMEOUT ${K_TIMEOUT} ${_env})

@@ -162,11 +162,14 @@ TEST(ApiBinary, ShellTestBootsTheVariantsVmWithItsSchedulerAndFlags) {
   KTSTR_REQUIRE_VM();
   // Through the ktstr command, which hands a KTSTR_TEST variant to its binary.
   const std::string variant = "gauntlet/Api.FixtureRunsScenariosAndCustomWork/tiny-2llc/slow";
-  auto r = ktstr::vmtest::run_ktstr(
-      {"shell", "--test", variant, "--test-binary", API_TESTS_BINARY, "--exec",
-       "cat /sys/devices/system/cpu/online /sys/kernel/sched_ext/root/ops; "
-       "grep -l slow-callbacks /proc/[0-9]*/cmdline | wc -l; exit 3"});
-  EXPECT_EQ(r.code, 3) << r.out << r.err;  // the command's exit code
+  SpawnOptions o;
+  o.env_set = {{"KTSTR_SCHEDULER_DIR", SCHEDULER_DIR}};
+  auto r = ktstr::run_capture({KTSTR_BINARY, "shell", "--test", variant, "--test-binary", API_TESTS_BINARY, "--exec",
+                               "cat /sys/devices/system/cpu/online /sys/kernel/sched_ext/root/ops; "
+                               "tr '\\0' ' ' < /proc/$(pidof scx_ktstr_fixture)/cmdline; echo; exit 3"},
+                              std::chrono::seconds(240), o);
+  EXPECT_EQ(r.status.code, 3) << r.out << r.err;  // the command's exit code
   // tiny-2llc = 1n2l2c1t: CPUs 0-3; the fixture attached, running with the slow flag's args.
-  EXPECT_NE(r.out.find("0-3\nktstr_fixture\n1\n"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("0-3\nktstr_fixture\n"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("scx_ktstr_fixture --slow-callbacks 50"), std::string::npos) << r.out << r.err;
 }
