@@ -1,13 +1,14 @@
 // `ktstr shell`: an interactive busybox shell in a VM, or `--exec CMD` whose
 // exit code becomes ktstr's.
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "cli/command.hpp"
 #include "cli/scheduler_args.hpp"
-#include <unistd.h>
-
 #include "runner/guest_run.hpp"
 #include "runner/test_name.hpp"
+#include "runner/test_shell.hpp"
 #include "scenario/catalog.hpp"
 #include "topology/parse.hpp"
 #include "util/error.hpp"
@@ -94,20 +95,7 @@ int run_shell(ShellArgs a) {
     o.extra_cmdline = sched->ref.cmdline();
     o.action_budget += std::chrono::seconds(30);
   }
-  auto r = runner::run_in_guest(o);
-  const auto& out = r.outcome;
-  log::debug("kernel {}: guest init at uptime {:.2f} s, VM {:.2f} s, total {:.2f} s", r.kernel_version,
-             out.guest_init_uptime_s.value_or(-1), out.wall_seconds, r.total_seconds);
-  if (out.kind == vm::ExitKind::Clean) {
-    for (const auto& m : out.messages)
-      if (m.type == channel::MsgType::Panic) log::warn("guest: {}", m.text());
-    return *out.guest_exit_code;
-  }
-  std::fputs(runner::describe_failure(out).c_str(), stderr);
-  if (out.kind == vm::ExitKind::Timeout)
-    std::fprintf(stderr, "ktstr: the VM deadline was %llds (raise it with --timeout)\n",
-                 static_cast<long long>(r.timeout.count()));
-  return out.kind == vm::ExitKind::BackendError ? kExitUsage : kExitFailure;
+  return runner::run_shell_vm(o);
 }
 
 }  // namespace

@@ -178,7 +178,9 @@ class VariantTest : public ::testing::Test {
     }
     switch (v.verdict) {
       case runner::Verdict::Pass: return;
-      case runner::Verdict::Skip: GTEST_SKIP() << v.result.skip_reason;
+      case runner::Verdict::Skip:  // at the test's line, like a GTEST_SKIP() in its body
+        GTEST_MESSAGE_AT_(file, line, v.result.skip_reason.c_str(), ::testing::TestPartResult::kSkip);
+        return;
       case runner::Verdict::Fail:
         fail_at(file, line, runner::failure_cause(v) + "\n" + runner::format_verdict(v));
         return;

@@ -87,7 +87,15 @@ KTSTR_TEST(DISABLED_Deliberate, GapUnderAFifoHog, {.duration = 2500ms}) {
       CgroupDef::named("rt").with_cpuset(CpusetSpec::exact({0})).with_work(
           Work::of("CpuSpin").with_workers(1).with_policy(SchedPolicy::fifo(50)))};
   s.steps.push_back(Step{});
-  ctx.run(s);
+  auto r = ctx.run(s);
+  // An assertion in the guest: captured and reported with its location.
+  EXPECT_LT(r.stats.worst_gap_ms, 500u) << "gap seen by the body";
+}
+
+// GTEST_SKIP() in the guest: the test is reported skipped, with the reason.
+KTSTR_TEST(DISABLED_Deliberate, SkipsInTheGuest, {.topology = "1n1l2c1t"}) {
+  if (ctx.layout().llc_cpus.size() < 2) GTEST_SKIP() << "needs two LLCs, the guest has " << ctx.layout().llc_cpus.size();
+  ADD_FAILURE() << "not reached on one LLC";
 }
 
 // Expects a stall, gets scx_bpf_error: must fail, naming what happened.

@@ -1,7 +1,7 @@
 # The installed package as a user meets it: install ktstr into a temporary
 # prefix, configure and build examples/ against it with find_package(ktstr),
-# check ctest sees every variant by its ktstr name, and run a few of them
-# (few VM boots: the full example suite is a manual/CI-nightly run).
+# check ctest sees every variant by its ktstr name, and run two of them
+# (one VM boot: the whole example suite, 8 VMs, is run by hand, see README).
 #
 # -DBUILD_DIR=<ktstr build> -DSOURCE_DIR=<ktstr source> -DWORK_DIR=<scratch>
 cmake_minimum_required(VERSION 3.25)
@@ -67,13 +67,13 @@ foreach(name ktstr/FixtureSched.SpinnersAndSleepers ktstr/FixtureSched.StallIsCa
   endif()
 endforeach()
 
-# Two VMs (one gauntlet variant by its exact name, the negative test) and
-# the host-only test, two at a time.
+# One VM (a gauntlet variant, by the exact name ctest passes as its filter)
+# and the host-only test.
 run(${CMAKE_CTEST_COMMAND} --test-dir ${WORK_DIR}/build -j 2 --output-on-failure
-    -R "DefinitionHasTwoProfiles|StallIsCaught|tiny-2llc/slow$")
+    -R "DefinitionHasTwoProfiles|tiny-2llc/slow$")
 message("${out}")
-string(FIND "${out}" "100% tests passed, 0 tests failed out of 3" at)
+string(FIND "${out}" "100% tests passed, 0 tests failed out of 2" at)
 if(at LESS 0)
-  message(FATAL_ERROR "expected 3 passing tests:\n${out}")
+  message(FATAL_ERROR "expected 2 passing tests:\n${out}")
 endif()
 file(REMOVE_RECURSE ${WORK_DIR})

@@ -64,11 +64,11 @@ std::string first_failure_line(const std::string& out, const std::string& test) 
 TEST(ApiBinary, DeliberateFailuresSayWhatFailedFirstThenTheReportAlsoInJUnitXml) {
   KTSTR_REQUIRE_VM();
   fs::path xml = fs::temp_directory_path() / ("ktstr-api-" + std::to_string(::getpid()) + ".xml");
-  // Both VMs at once: -j 2 in the test binary.
+  // Two VMs at once: -j 2 in the test binary.
   auto r = run_api({"--gtest_also_run_disabled_tests", "--gtest_filter=ktstr/DISABLED_Deliberate.*", "-j", "2",
                     "--gtest_output=xml:" + xml.string()});
   EXPECT_EQ(r.status.code, 1) << r.out << r.err;
-  EXPECT_NE(r.err.find("2 VM tests, up to 2 at once"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("3 VM tests, up to 2 at once"), std::string::npos) << r.err;
 
   // A failed check: the gap (a FIFO hog starves the victims on cpu0).
   std::string gap = first_failure_line(r.out, "ktstr/DISABLED_Deliberate.GapUnderAFifoHog");
@@ -77,6 +77,14 @@ TEST(ApiBinary, DeliberateFailuresSayWhatFailedFirstThenTheReportAlsoInJUnitXml)
   // ... then the full report: verdict line, every detail, the stats table.
   EXPECT_NE(r.out.find("FAIL  ktstr/DISABLED_Deliberate.GapUnderAFifoHog"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("off-cpu% avg/min/max"), std::string::npos) << r.out;
+  // The body's own EXPECT_LT, captured in the guest, with its location.
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\[other\] [^\n]*api_tests\.cpp:\d+: Expected: \(r\.stats\.worst_gap_ms\) < \(500u\))")))
+      << r.out;
+  EXPECT_NE(r.out.find("gap seen by the body"), std::string::npos) << r.out;
+
+  // GTEST_SKIP() in the guest: skipped, with the guest's reason.
+  EXPECT_NE(r.out.find("needs two LLCs, the guest has 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[  SKIPPED ] ktstr/DISABLED_Deliberate.SkipsInTheGuest"), std::string::npos) << r.out;
 
   // expect-error with the wrong reason fails, naming the real one.
   std::string wrong = first_failure_line(r.out, "ktstr/DISABLED_Deliberate.ExpectErrorWithTheWrongReason");
