@@ -36,7 +36,9 @@ class Worker {
 
 using WorkFunction = std::function<void(Worker&)>;
 
-// Throws ktstr::Error for an empty or taken name (built-in types included).
+// Registers `fn` under `name` (KTSTR_WORK does this during static
+// initialisation). An empty or taken name (built-in types included) ends the
+// program with exit 2 and a message: there is no caller to report it to.
 void register_work(std::string name, WorkFunction fn);
 
 }  // namespace ktstr
