@@ -21,6 +21,8 @@ class SchedulerScope {
   SchedulerScope(const nlohmann::json& params, Publisher& pub);
 
   bool active() const { return sup_.has_value(); }
+  // The supervisor (its pid, log, status) while active, else nullptr.
+  const SchedulerSupervisor* supervisor() const { return sup_ ? &*sup_ : nullptr; }
   // True when a scheduler was asked for and did not come up healthy.
   bool failed() const { return sup_ && !sup_->status().ok(); }
   // For ExecOptions::abort_check: "" while healthy, else why it is not;
