@@ -29,6 +29,7 @@ struct RunStats {
   double wall = 0;
   int pass = 0, fail = 0, skip = 0;
   std::set<std::string> failed;
+  std::map<std::string, std::string> why;  // first failure detail per failed scenario
 };
 
 double loadavg() {
@@ -52,7 +53,12 @@ RunStats run(int jobs) {
     else if (v == "SKIP") ++s.skip;
     else {
       ++s.fail;
-      s.failed.insert(res.value("name", "?"));
+      std::string name = res.value("name", "?");
+      s.failed.insert(name);
+      if (res.contains("result") && !res["result"].value("details", nlohmann::json::array()).empty()) {
+        const auto& d = res["result"]["details"][0];
+        s.why[name] = d.value("kind", "") + ": " + d.value("cgroup", "") + " " + d.value("message", "");
+      }
     }
   }
   return s;
@@ -62,7 +68,11 @@ void print(const char* label, const RunStats& s, double load_before) {
   int n = s.pass + s.fail + s.skip;
   std::printf("%-6s %6.1f s  %2d scenarios (%d pass, %d fail, %d skip)  %5.2f scenarios/min  load %.2f\n", label,
               s.wall, n, s.pass, s.fail, s.skip, 60.0 * n / s.wall, load_before);
-  for (const auto& f : s.failed) std::printf("         failed: %s\n", f.c_str());
+  for (const auto& f : s.failed) {
+    auto it = s.why.find(f);
+    std::printf("         failed: %s%s%s\n", f.c_str(), it == s.why.end() ? "" : " -- ",
+                it == s.why.end() ? "" : it->second.c_str());
+  }
   std::fflush(stdout);
 }
 

@@ -185,7 +185,9 @@ int run(const RunArgs& a) {
   if (!a.json)
     log::info("running {} {} under {} on {}{}", plan.variants.size(), a.gauntlet ? "gauntlet variant(s)" : "scenario(s)",
               under, a.host ? "the host" : a.gauntlet ? "each variant's preset" : o.topology.name(),
-              jobs > 1 ? fmt::format(", up to {} VMs at once", jobs) : "");
+              std::min(jobs, plan.variants.size()) > 1
+                  ? fmt::format(", up to {} VMs at once", std::min(jobs, plan.variants.size()))
+                  : "");
   if (jobs > 1 && !plan.variants.empty()) {
     // One kernel lookup (and fetch, if needed) before VMs start in parallel.
     kernel::ResolveOptions ro;
