@@ -9,8 +9,10 @@
 #include "check/result_json.hpp"
 #include "cli/command.hpp"
 #include "cli/scheduler_args.hpp"
+#include "cli/vmm_arg.hpp"
 #include "guest/guest_layout.hpp"
 #include "guest/scenario_executor.hpp"
+#include "runner/guest_run.hpp"
 #include "runner/scenario_run.hpp"
 #include "scenario/catalog.hpp"
 #include "scenario/scenario_json.hpp"
@@ -39,6 +41,7 @@ struct RunArgs {
   int watchdog_ms = -1;
   bool json = false;
   bool host = false;
+  std::string vmm;
 };
 
 // A scenario file becomes a catalog-like entry whose build ignores the
@@ -101,6 +104,12 @@ int run(const RunArgs& a) {
   runner::ScenarioRunOptions o;
   o.host = a.host;
   if (!a.host) o.topology = topology::parse_topology(a.topology);
+  o.vmm = vmm_from_arg(a.vmm);
+  std::optional<vm::VmmChoice> vmm;
+  if (!a.host) {
+    vmm = vm::choose_vmm(o.vmm);  // --vmm kvm without hardware KVM: exit 2 before anything runs
+    log::debug("VMM: {} ({})", vm::to_string(vmm->vmm), vmm->reason);
+  }
   if (!a.kernel.empty()) o.kernel = a.kernel;
   if (a.memory_mb) o.memory_mb = a.memory_mb;
   if (a.duration_ms) o.duration = std::chrono::milliseconds(a.duration_ms);
@@ -130,8 +139,11 @@ int run(const RunArgs& a) {
               a.host ? "the host" : o.topology.name());
   int passed = 0, failed = 0, skipped = 0;
   nlohmann::json all = nlohmann::json::array();
+  bool abandoned = false;
   for (const auto* e : entries) {
+    if (abandoned) break;  // a vCPU thread died on a signal: no further VMs in this process
     auto v = a.host ? run_on_host(*e, o) : runner::run_scenario(*e, o);
+    abandoned = v.abandoned_threads;
     (v.verdict == runner::Verdict::Pass ? passed : v.verdict == runner::Verdict::Fail ? failed : skipped)++;
     if (a.json) {
       all.push_back(v.to_json());
@@ -141,7 +153,9 @@ int run(const RunArgs& a) {
     }
   }
   if (a.json) {
-    std::puts(nlohmann::json{{"scheduler", under}, {"results", all}}.dump(2).c_str());
+    nlohmann::json doc{{"scheduler", under}, {"results", all}};
+    if (vmm) doc["vmm"] = runner::vmm_json(*vmm);
+    std::puts(doc.dump(2).c_str());
   } else {
     std::printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
   }
@@ -171,6 +185,7 @@ void add_run_command(CLI::App& app, Action& selected) {
                   "sched_ext watchdog timeout written into the guest kernel (default 4000 with a scheduler; 0: off)");
   sub->add_flag("--json", a->json, "Machine-readable results on stdout");
   sub->add_flag("--host", a->host, "Run on this machine under its current scheduler (no VM)");
+  add_vmm_option(sub, a->vmm);
   sub->callback([&selected, a] { selected = [a] { return run(*a); }; });
 }
 

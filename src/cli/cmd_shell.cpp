@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/scheduler_args.hpp"
+#include "cli/vmm_arg.hpp"
 #include "runner/guest_run.hpp"
 #include "topology/parse.hpp"
 #include "util/error.hpp"
@@ -19,12 +20,14 @@ struct ShellArgs {
   std::vector<std::string> include_files;
   std::string kernel;
   unsigned timeout_s = 0;
+  std::string vmm;
   SchedulerArgs sched;
 };
 
 int run_shell(const ShellArgs& a) {
   runner::GuestRunOptions o;
   o.topology = topology::parse_topology(a.topology);
+  o.vmm = vmm_from_arg(a.vmm);
   if (a.memory_mb) o.memory_mb = a.memory_mb;
   if (!a.kernel.empty()) o.kernel = a.kernel;
   if (a.timeout_s) o.timeout = std::chrono::seconds(a.timeout_s);
@@ -46,8 +49,11 @@ int run_shell(const ShellArgs& a) {
   }
   auto r = runner::run_in_guest(o);
   const auto& out = r.outcome;
-  log::debug("kernel {}: guest init at uptime {:.2f} s, VM {:.2f} s, total {:.2f} s", r.kernel_version,
-             out.guest_init_uptime_s.value_or(-1), out.wall_seconds, r.total_seconds);
+  log::debug("kernel {} on {}: guest init at uptime {:.2f} s, VM {:.2f} s, total {:.2f} s", r.kernel_version,
+             vm::to_string(r.vmm.vmm), out.guest_init_uptime_s.value_or(-1), out.wall_seconds, r.total_seconds);
+  if (out.first_entry_s || out.exit_report_to_end_s)
+    log::debug("VM timing: creation to first vCPU entry {:.1f} ms, exit code reported to VM gone {:.1f} ms",
+               out.first_entry_s.value_or(-1) * 1e3, out.exit_report_to_end_s.value_or(-1) * 1e3);
   if (out.kind == vm::ExitKind::Clean) {
     for (const auto& m : out.messages)
       if (m.type == channel::MsgType::Panic) log::warn("guest: {}", m.text());
@@ -73,6 +79,7 @@ void add_shell_command(CLI::App& app, Action& selected) {
       ->check(CLI::ExistingFile);
   sub->add_option("--kernel", args->kernel, "Kernel: vmlinux/bzImage path, directory, or cached version");
   sub->add_option("--timeout", args->timeout_s, "VM deadline in seconds (default grows with CPUs and work)");
+  add_vmm_option(sub, args->vmm);
   args->sched.add_to(sub);
   sub->callback([&selected, args] { selected = [args] { return run_shell(*args); }; });
 }

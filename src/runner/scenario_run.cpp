@@ -69,6 +69,7 @@ nlohmann::json ScenarioVerdict::to_json() const {
   if (!scheduler.is_null()) j["scheduler"] = scheduler;
   if (!watchdog.is_null()) j["watchdog"] = watchdog;
   if (!failure_text.empty()) j["failure"] = failure_text;
+  if (!vmm.is_null()) j["vmm"] = vmm;
   return j;
 }
 
@@ -102,12 +103,13 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
     return v;
   }
   scenario::Scenario s = prepare_scenario(e, o);
-  bool emulated = vm::choose_accel().accel == vm::Accel::Tcg;
+  bool emulated = vm::choose_vmm(o.vmm).emulated;
   check::Thresholds merged = check::Thresholds::layered_for(emulated, o.scheduler_thresholds, s.thresholds);
 
   GuestRunOptions g;
   g.kernel = o.kernel;
   g.topology = o.topology;
+  g.vmm = o.vmm;
   g.memory_mb = o.memory_mb;
   g.timeout = o.timeout;
   g.stream_output = false;
@@ -126,6 +128,8 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
   g.watchdog_timeout = o.watchdog_timeout;
   auto run = run_in_guest(g);
   if (!run.watchdog_events.empty()) v.watchdog = run.watchdog_events;
+  v.vmm = vmm_json(run.vmm);
+  v.abandoned_threads = run.outcome.abandoned_threads;
   v.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 
   const channel::Message* result = nullptr;

@@ -12,11 +12,13 @@
 #include "scheduler/scheduler_ref.hpp"
 #include "scenario/catalog.hpp"
 #include "topology/topology.hpp"
+#include "vm/vmm_choice.hpp"
 
 namespace ktstr::runner {
 
 struct ScenarioRunOptions {
   topology::Topology topology;
+  vm::Vmm vmm = vm::Vmm::Auto;
   std::optional<std::string> kernel;
   std::optional<uint64_t> memory_mb;
   std::optional<std::chrono::milliseconds> duration;
@@ -42,6 +44,8 @@ struct ScenarioVerdict {
   nlohmann::json scheduler;   // the guest's scheduler report, if any
   nlohmann::json watchdog;    // what the host-side watchdog shortener did
   std::string failure_text;   // VM-level failure (panic, timeout...) with console tail
+  nlohmann::json vmm;         // which VMM booted it and why
+  bool abandoned_threads = false;  // a vCPU thread crashed on a signal: stop running VMs
   nlohmann::json to_json() const;
 };
 
