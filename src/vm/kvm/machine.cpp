@@ -117,9 +117,9 @@ void Machine::add_devices(MachineOutputs out) {
   port_ = std::make_shared<Serial16550>(mm::kSerial1Irq, irq, std::move(out.init_port));
   bus_.add(mm::kSerial0, 8, console_);
   bus_.add(mm::kSerial1, 8, port_);
-  bus_.add(mm::kI8042Data, 5, std::make_shared<I8042>([this] { state_.stop(StopCause::Reset, "reset through the keyboard controller"); }));
+  bus_.add(mm::kI8042Data, 5, std::make_shared<I8042>([this] { state_->stop(StopCause::Reset, "reset through the keyboard controller"); }));
   bus_.add(mm::kCmos, 2, std::make_shared<Cmos>());
-  bus_.add(mm::kPm1aEvent, AcpiPm::kLength, std::make_shared<AcpiPm>([this] { state_.stop(StopCause::PowerOff, "ACPI power off"); }));
+  bus_.add(mm::kPm1aEvent, AcpiPm::kLength, std::make_shared<AcpiPm>([this] { state_->stop(StopCause::PowerOff, "ACPI power off"); }));
   bus_.add(mm::kPostCode, 1, std::make_shared<NullDevice>());
   bus_.add(mm::kPciConfig, 8, std::make_shared<NullDevice>());
 }

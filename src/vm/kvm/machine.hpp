@@ -33,7 +33,7 @@ class Machine {
   ~Machine();
 
   const GuestMemory& memory() const { return mem_; }
-  VmState& state() { return state_; }
+  VmState& state() { return *state_; }
   VcpuSet& vcpus() { return *vcpus_; }
   Serial16550& console() { return *console_; }
   const IoBus& bus() const { return bus_; }
@@ -48,7 +48,7 @@ class Machine {
   Kvm kvm_;
   VmFd vm_;
   GuestMemory mem_;
-  VmState state_;
+  std::shared_ptr<VmState> state_ = std::make_shared<VmState>();
   IoBus bus_;
   std::shared_ptr<Serial16550> console_, port_;
   std::string summary_;

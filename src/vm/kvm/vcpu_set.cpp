@@ -21,6 +21,10 @@ using Clock = std::chrono::steady_clock;
 int kick_signal() { return SIGRTMIN + 4; }
 void on_kick(int) {}
 
+// Runners of abandoned vCPU threads, never freed (see VcpuSet::stop).
+std::mutex g_abandoned_mu;
+std::vector<std::shared_ptr<void>>* g_abandoned = new std::vector<std::shared_ptr<void>>;  // leaked on purpose
+
 void install_kick_handler() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -45,12 +49,21 @@ void set_immediate_exit(kvm_run* run, uint8_t v) {
 
 }  // namespace
 
-VcpuSet::VcpuSet(VmState& state, IoBus& bus) : state_(state), bus_(bus) {
+VcpuSet::VcpuSet(std::shared_ptr<VmState> state, IoBus& bus)
+    : keep_state_(std::move(state)), state_(*keep_state_), bus_(bus) {
   install_kick_handler();
   install_crash_handlers();
 }
 
-VcpuSet::~VcpuSet() { stop(std::chrono::seconds(2)); }
+VcpuSet::~VcpuSet() {
+  stop(std::chrono::seconds(2));
+  for (auto& r : runners_) {
+    if (r->ctx.finished.load()) continue;
+    std::lock_guard lock(g_abandoned_mu);
+    g_abandoned->push_back(keep_state_);
+    g_abandoned->push_back(std::shared_ptr<Runner>(std::move(r)));
+  }
+}
 
 void VcpuSet::add(std::unique_ptr<Vcpu> vcpu, uint32_t index) {
   auto r = std::make_unique<Runner>();

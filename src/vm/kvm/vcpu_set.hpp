@@ -23,7 +23,7 @@ namespace ktstr::vm::kvm {
 
 class VcpuSet {
  public:
-  VcpuSet(VmState& state, IoBus& bus);
+  VcpuSet(std::shared_ptr<VmState> state, IoBus& bus);
   ~VcpuSet();
   VcpuSet(const VcpuSet&) = delete;
   VcpuSet& operator=(const VcpuSet&) = delete;
@@ -41,7 +41,10 @@ class VcpuSet {
   // Makes vCPU `index` crash the requested way (test-only injection).
   void inject(const CrashInjection& inj);
   // Sets kill, kicks, joins threads that finish within `grace`; a thread
-  // that does not (parked after a fatal signal, or stuck) is detached.
+  // that does not (parked after a fatal signal, or stuck) is detached and
+  // its runner — crash context, vCPU fd and run area — kept alive with the
+  // VM state until the process exits: its handler may still be writing
+  // them, and freeing them under it corrupted the heap.
   void stop(std::chrono::milliseconds grace);
 
   // "vCPU N crashed: <reason>" for each crashed thread, in CPU order.
@@ -66,6 +69,7 @@ class VcpuSet {
   void park();
   void kick(Runner& r);
 
+  std::shared_ptr<VmState> keep_state_;  // abandoned threads may still write it
   VmState& state_;
   IoBus& bus_;
   std::vector<std::unique_ptr<Runner>> runners_;
