@@ -24,12 +24,16 @@ void add_qemu(GuestRunOptions& g) {
   fs::path qemu = vm::qemu::find_qemu();
   g.include_files.push_back(qemu);
   std::error_code ec;
-  for (const char* dir : {"/usr/share/qemu", "/usr/share/seabios"})
-    for (const char* f : kQemuData) {
+  for (const char* f : kQemuData)
+    for (const char* dir : {"/usr/share/qemu", "/usr/share/seabios"}) {
       fs::path p = fs::path(dir) / f;
       if (fs::is_regular_file(p, ec) || fs::is_symlink(p, ec)) {
         fs::path real = fs::canonical(p, ec);
-        if (!ec) g.extra_entries.push_back(initramfs::Entry::from_host(p.string(), real, 0644));
+        // QEMU looks for its data relative to its binary: /usr/local/bin/../share/qemu.
+        if (!ec) {
+          g.extra_entries.push_back(initramfs::Entry::from_host("/usr/local/share/qemu/" + std::string(f), real, 0644));
+          break;
+        }
       }
     }
 }

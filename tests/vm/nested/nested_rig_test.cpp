@@ -54,7 +54,7 @@ TEST(NestedRig, OwnVmmExecPanicHangEveryCrashKindAndAnOddShape) {
   KTSTR_REQUIRE_VM();
   auto c = run_group("part1");
   expect_passed(c, {"exec", "panic", "hang", "crash-exception", "crash-terminate", "crash-segv", "crash-abort",
-                    "topo-1n3l3c1t"});
+                    "sigterm", "topo-1n3l3c1t"});
 }
 
 TEST(NestedRig, OwnVmmSmtAndNumaShapesAndScenarios) {

@@ -83,6 +83,10 @@ part1() {
     expect "crash-$kind" 1 3 60 "vCPU crash: vCPU $cpu crashed: ${rest#*:}" "stage reached: guest" "guest console" \
       -- env KTSTR_KVM_INJECT_CRASH="$kind:$cpu:3000" ktstr shell --topology 1n1l2c1t --timeout 120 --exec 'sleep 60'
   done
+  # SIGTERM (a background job of a script ignores SIGINT) while the guest
+  # boots: the own VMM stops its vCPUs and unwinds like QEMU's child is killed.
+  expect sigterm 143 4 40 "interrupted by Terminated" "cleaned up" -- sh -c \
+    'ktstr shell --topology 1n1l1c1t --timeout 120 --exec "sleep 1000" & p=$!; sleep 4; kill -TERM $p; wait $p'
   expect topo-1n3l3c1t 0 0 400 "sysfs matches" -- ktstr shell --topology 1n3l3c1t --exec "/init topo --expect 1n3l3c1t"
 }
 
@@ -91,7 +95,10 @@ part2() {
     expect "topo-$t" 0 0 400 "sysfs matches" -- ktstr shell --topology "$t" --exec "/init topo --expect $t"
   done
   expect scenario-eevdf 0 0 400 "1 passed, 0 failed" -- ktstr run -s steady --topology 1n1l2c1t
-  expect scenario-fixture 0 0 400 "1 passed, 0 failed" -- ktstr run -s steady --topology 1n1l2c1t --scheduler fixture
+  # -v shows the host-side watchdog shortener pausing the own VMM's vCPUs
+  # (kicked out of KVM_RUN and parked) to edit guest kernel memory.
+  expect scenario-fixture 0 0 400 "1 passed, 0 failed" "VM paused" \
+    -- ktstr -v run -s steady --topology 1n1l2c1t --scheduler fixture
 }
 
 case "$1" in
