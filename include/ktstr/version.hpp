@@ -1,6 +1,6 @@
 #pragma once
-// ktstr's public API for test authors grows here (DESIGN.md: a KTSTR_TEST
-// macro, scenario builders); for now, the version the binary reports.
+// The version of ktstr (the command reports it with --version; the CMake
+// package carries the same number).
 #define KTSTR_VERSION_MAJOR 0
 #define KTSTR_VERSION_MINOR 1
 #define KTSTR_VERSION_PATCH 0

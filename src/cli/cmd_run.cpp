@@ -2,6 +2,7 @@
 // lines and a summary; exit 1 if any failed.
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 
@@ -13,7 +14,15 @@
 #include "guest/guest_layout.hpp"
 #include "guest/scenario_executor.hpp"
 #include "runner/guest_run.hpp"
+#include "kernel/kernel_resolve.hpp"
+#include "runner/catalog_plan.hpp"
+#include "runner/job_slots.hpp"
+#include "runner/run_queue.hpp"
 #include "runner/scenario_run.hpp"
+#include "scheduler/flag_profiles.hpp"
+#include "topology/capacity.hpp"
+#include "topology/memory.hpp"
+#include "vm/accel.hpp"
 #include "scenario/catalog.hpp"
 #include "scenario/scenario_json.hpp"
 #include "util/files.hpp"
@@ -42,6 +51,11 @@ struct RunArgs {
   bool json = false;
   bool host = false;
   std::string vmm;
+  unsigned jobs = 0;  // 0: what the host allows
+  bool gauntlet = false;
+  std::string presets;
+  double budget_s = 0;
+  bool dry_run = false;
 };
 
 // A scenario file becomes a catalog-like entry whose build ignores the
@@ -100,6 +114,37 @@ runner::ScenarioVerdict run_on_host(const catalog::Entry& e, const runner::Scena
   return v;
 }
 
+// The VMs to boot: the scenarios at --topology, or their gauntlet
+// (--gauntlet: presets x profiles of --scheduler, --flags required in each),
+// cut to --budget and to this process's GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS.
+runner::CatalogPlan plan_variants(const RunArgs& a, const runner::ScenarioRunOptions& o,
+                                  const std::vector<const catalog::Entry*>& entries,
+                                  const std::optional<ResolvedScheduler>& sched) {
+  runner::CatalogPlanOptions po;
+  po.gauntlet = a.gauntlet;
+  bool tcg = vm::choose_accel().accel == vm::Accel::Tcg;
+  po.software_emulation = tcg;
+  if (a.gauntlet) {
+    if (!a.presets.empty()) po.gauntlet_options.presets = runner::parse_preset_list(a.presets);
+    po.gauntlet_options.capacity = topology::host_capacity(tcg, runner::read_host_resources().cpus);
+    if (a.budget_s > 0) po.budget_seconds = a.budget_s;
+    if (sched) {
+      po.scheduler = &sched->def;
+      po.flags.required = scheduler::parse_flag_selection(sched->def, a.sched.flags).flags;
+      po.sched_args = a.sched.sched_args;
+    }
+  }
+  po.shard = runner::shard_from_env();
+  return runner::plan_catalog(entries, o, po);
+}
+
+size_t default_jobs_for(const runner::CatalogPlan& plan) {
+  uint64_t mem = 256;
+  for (const auto& v : plan.variants)
+    mem = std::max(mem, topology::default_memory_mb(v.options.topology, v.options.memory_mb.value_or(0)));
+  return runner::default_jobs(runner::read_host_resources(), mem);
+}
+
 int run(const RunArgs& a) {
   runner::ScenarioRunOptions o;
   o.host = a.host;
@@ -117,40 +162,78 @@ int run(const RunArgs& a) {
   if (!a.work_type.empty()) o.work_type = a.work_type;
   if (a.timeout_s) o.timeout = std::chrono::seconds(a.timeout_s);
   if (a.watchdog_ms >= 0) o.watchdog_timeout = std::chrono::milliseconds(a.watchdog_ms);
-  if (auto r = resolve_scheduler_args(a.sched)) {
+  auto resolved = resolve_scheduler_args(a.sched);
+  if (resolved) {
     if (a.host) fail("--scheduler cannot be combined with --host (the host runs its current scheduler)");
-    o.scheduler = r->ref;
-    o.scheduler_profile = r->profile;
-    o.scheduler_thresholds = r->thresholds;
+    o.scheduler = resolved->ref;
+    o.scheduler_profile = resolved->profile;
+    o.scheduler_thresholds = resolved->thresholds;
   }
+  if (a.host && (a.gauntlet || a.jobs > 1)) fail("--host runs one scenario at a time on this machine: no --gauntlet or -j");
+  if (!a.gauntlet && (!a.presets.empty() || a.budget_s > 0)) fail("--presets and --budget need --gauntlet");
   std::vector<catalog::Entry> from_files;
   for (const auto& f : a.files) from_files.push_back(entry_from_file(f));
   auto entries = select(a, from_files);
-  // Validate everything before the first VM boots: bad input is exit 2.
-  if (!a.host)
-    for (const auto* e : entries)
-      if (!e->skip_reason(runner::layout_for(o.topology))) runner::prepare_scenario(*e, o);
-
   std::string under = o.scheduler ? o.scheduler->name + " [" + o.scheduler_profile + "]"
                       : a.host        ? "the host's current scheduler"
                                       : "EEVDF";
+  auto plan = plan_variants(a, o, entries, resolved);
+  // Validate everything before the first VM boots: bad input is exit 2.
+  if (!a.host)
+    for (const auto& v : plan.variants)
+      if (!v.entry->skip_reason(runner::layout_for(v.options.topology))) runner::prepare_scenario(*v.entry, v.options);
+  for (const auto& n : plan.notes) log::debug("{}", n);
+  if (a.dry_run) {
+    for (const auto& v : plan.variants)
+      std::printf("%s  topology %s  scheduler %s\n", v.name.c_str(), v.options.topology.name().c_str(),
+                  v.options.scheduler ? (v.options.scheduler->name + " [" + v.options.scheduler_profile + "]").c_str()
+                                      : a.host ? "host" : "EEVDF");
+    for (const auto& n : plan.notes) std::printf("note: %s\n", n.c_str());
+    return kExitPass;
+  }
+  size_t jobs = a.host ? 1 : a.jobs ? a.jobs : default_jobs_for(plan);
   if (!a.json)
-    log::info("running {} scenario(s) under {} on {}", entries.size(), under,
-              a.host ? "the host" : o.topology.name());
+    log::info("running {} {} under {} on {}{}", plan.variants.size(), a.gauntlet ? "gauntlet variant(s)" : "scenario(s)",
+              under, a.host ? "the host" : a.gauntlet ? "each variant's preset" : o.topology.name(),
+              std::min(jobs, plan.variants.size()) > 1
+                  ? fmt::format(", up to {} VMs at once", std::min(jobs, plan.variants.size()))
+                  : "");
+  if (jobs > 1 && !plan.variants.empty()) {
+    // One kernel lookup (and fetch, if needed) before VMs start in parallel.
+    kernel::ResolveOptions ro;
+    ro.auto_fetch = true;
+    kernel::resolve_kernel(o.kernel, ro);
+  }
+  // A vCPU thread that died on a signal is abandoned, not joined: this
+  // process starts no further VMs once that happened.
+  std::atomic<bool> abandoned{false};
+  std::vector<runner::RunItem> items;
+  for (const auto& v : plan.variants)
+    items.push_back({v.name, [&v, &a, &abandoned] {
+                       if (abandoned.load()) {
+                         runner::ScenarioVerdict r;
+                         r.name = v.name;
+                         r.verdict = runner::Verdict::Skip;
+                         r.result = check::CheckResult::skip(
+                             "not started: an earlier VM's vCPU thread crashed on a signal");
+                         return r;
+                       }
+                       auto r = a.host ? run_on_host(*v.entry, v.options) : runner::run_scenario(*v.entry, v.options);
+                       if (r.abandoned_threads) abandoned = true;
+                       r.name = v.name;
+                       return r;
+                     }});
+  runner::RunQueueOptions qo;
+  qo.jobs = jobs;
+  qo.status_line = !a.json && ::isatty(STDERR_FILENO);
+  if (!a.json) qo.format = runner::format_verdict;
+  auto verdicts = runner::run_queue(items, qo);
+
   int passed = 0, failed = 0, skipped = 0;
   nlohmann::json all = nlohmann::json::array();
-  bool abandoned = false;
-  for (const auto* e : entries) {
-    if (abandoned) break;  // a vCPU thread died on a signal: no further VMs in this process
-    auto v = a.host ? run_on_host(*e, o) : runner::run_scenario(*e, o);
-    abandoned = v.abandoned_threads;
+  for (const auto& v : verdicts) {
     (v.verdict == runner::Verdict::Pass ? passed : v.verdict == runner::Verdict::Fail ? failed : skipped)++;
-    if (a.json) {
-      all.push_back(v.to_json());
-    } else {
-      std::fputs(runner::format_verdict(v).c_str(), stdout);
-      std::fflush(stdout);
-    }
+    if (a.json) all.push_back(v.to_json());
   }
   if (a.json) {
     nlohmann::json doc{{"scheduler", under}, {"results", all}};
@@ -186,6 +269,16 @@ void add_run_command(CLI::App& app, Action& selected) {
   sub->add_flag("--json", a->json, "Machine-readable results on stdout");
   sub->add_flag("--host", a->host, "Run on this machine under its current scheduler (no VM)");
   add_vmm_option(sub, a->vmm);
+  sub->add_option("-j,--jobs", a->jobs, "VMs at once (default: one per host core, as memory allows)")
+      ->check(CLI::PositiveNumber);
+  sub->add_flag("--gauntlet", a->gauntlet,
+                "Each scenario on every preset the host can run x every flag profile of --scheduler "
+                "(gauntlet/<scenario>/<preset>/<profile>); --flags become required flags");
+  sub->add_option("--presets", a->presets, "With --gauntlet: only these presets (comma-separated)");
+  sub->add_option("--budget", a->budget_s,
+                  "With --gauntlet: the variants covering the most features per second that fit in this many "
+                  "VM-seconds (see README)");
+  sub->add_flag("--dry-run", a->dry_run, "Print the VMs the run would boot (names, topology, scheduler) and exit");
   sub->callback([&selected, a] { selected = [a] { return run(*a); }; });
 }
 

@@ -32,12 +32,8 @@ std::optional<ResolvedScheduler> resolve_scheduler_args(const SchedulerArgs& a) 
   scheduler::SchedulerDef def = scheduler::scheduler_def_for(spec, reg);
   scheduler::Profile profile = scheduler::parse_flag_selection(def, a.flags);
   ResolvedScheduler r;
-  r.ref = scheduler::resolve_scheduler(def.binary);
-  r.ref.name = def.name;
-  r.ref.args = scheduler::profile_args(def, profile);
-  r.ref.args.insert(r.ref.args.end(), a.sched_args.begin(), a.sched_args.end());
-  r.ref.kernel_cmdline = def.kernel_cmdline;
-  for (const auto& sc : def.sysctls) r.ref.sysctls.emplace_back(sc.proc_path(), sc.value);
+  r.def = def;
+  r.ref = scheduler::scheduler_ref_for(def, profile, a.sched_args);
   r.profile = profile.name();
   r.thresholds = def.thresholds;
   return r;

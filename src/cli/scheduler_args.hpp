@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "check/thresholds.hpp"
+#include "scheduler/scheduler_def.hpp"
 #include "scheduler/scheduler_ref.hpp"
 
 namespace ktstr::cli {
@@ -22,6 +23,7 @@ struct SchedulerArgs {
 };
 
 struct ResolvedScheduler {
+  scheduler::SchedulerDef def;       // the definition (a gauntlet expands its profiles)
   scheduler::SchedulerRef ref;       // binary, args, sysctls, kernel args
   std::string profile = "default";
   check::Thresholds thresholds;   // the definition's threshold layer

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -19,14 +20,15 @@
 namespace ktstr::guest {
 namespace {
 
-constexpr const char* kGuestPath = "/usr/local/bin:/bin:/sbin:/usr/bin:/usr/sbin";
+// A fixed environment, passed to execve: between fork and exec only
+// async-signal-safe calls (no setenv), whatever threads a test body started.
+constexpr const char* kShellEnv[] = {"PATH=/usr/local/bin:/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/tmp",
+                                     "TERM=linux", nullptr};
 
 [[noreturn]] void exec_shell(const char* const* argv) {
-  ::setenv("PATH", kGuestPath, 1);
-  ::setenv("HOME", "/tmp", 1);
-  ::setenv("TERM", "linux", 1);
-  ::execv("/bin/sh", const_cast<char* const*>(argv));
-  std::perror("ktstr guest: exec /bin/sh");
+  ::execve("/bin/sh", const_cast<char* const*>(argv), const_cast<char* const*>(kShellEnv));
+  constexpr const char kMsg[] = "ktstr guest: exec /bin/sh failed\n";
+  [[maybe_unused]] ssize_t n = ::write(2, kMsg, sizeof kMsg - 1);
   ::_exit(127);
 }
 
@@ -68,8 +70,8 @@ int run_shell() {
       ::ioctl(tty, TIOCSCTTY, 1);
       for (int fd = 0; fd < 3; ++fd) ::dup2(tty, fd);
     }
-    std::printf("ktstr: guest shell; `exit` or Ctrl-D powers the VM off\n");
-    std::fflush(stdout);
+    constexpr const char kHello[] = "ktstr: guest shell; `exit` or Ctrl-D powers the VM off\n";
+    [[maybe_unused]] ssize_t n = ::write(1, kHello, sizeof kHello - 1);
     const char* argv[] = {"sh", "-i", nullptr};
     exec_shell(argv);
   }
@@ -104,12 +106,26 @@ int with_scheduler(const Request& r, Publisher& pub, int port_fd, const std::fun
   return code;
 }
 
+namespace {
+std::map<std::string, ActionFn>& extra_actions() {
+  static std::map<std::string, ActionFn> m;
+  return m;
+}
+}  // namespace
+
+void register_action(std::string name, ActionFn fn) {
+  if (name == "exec" || name == "shell" || name == "scenario") fail("guest action '{}' is built in", name);
+  extra_actions()[std::move(name)] = std::move(fn);
+}
+
 int run_action(const Request& request, Publisher& pub, int port_fd) {
   pub.stage("action " + request.action);
   if (request.action == "exec")
     return with_scheduler(request, pub, port_fd, [&] { return run_exec(request, port_fd); });
   if (request.action == "shell") return with_scheduler(request, pub, port_fd, [&] { return run_shell(); });
   if (request.action == "scenario") return run_scenario_action(request.params, pub);
+  if (auto it = extra_actions().find(request.action); it != extra_actions().end())
+    return it->second(request, pub, port_fd);
   fail("unknown guest action '{}'", request.action);
 }
 

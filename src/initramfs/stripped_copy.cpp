@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+
 #include "initramfs/sha256.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -38,8 +40,11 @@ fs::path stripped_copy(const fs::path& binary) {
   if (!has_debug_sections(real)) return real;
 
   fs::create_directories(dir);
+  // Parallel VM runs in one process strip the same binary at once: each
+  // needs its own temp file (the rename makes the last one win, harmlessly).
+  static std::atomic<uint64_t> counter{0};
   fs::path tmp = out;
-  tmp += fmt::format(".tmp.{}", ::getpid());
+  tmp += fmt::format(".tmp.{}.{}", ::getpid(), counter++);
   auto r = run_capture({"objcopy", "--strip-debug", real.string(), tmp.string()}, std::chrono::minutes(2));
   if (!r.status.ok()) {
     fs::remove(tmp);

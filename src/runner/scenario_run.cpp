@@ -4,6 +4,7 @@
 
 #include "check/report.hpp"
 #include "check/result_json.hpp"
+#include "guest/scenario_validation.hpp"
 #include "runner/guest_run.hpp"
 #include "vm/accel.hpp"
 #include "scenario/scenario_json.hpp"
@@ -34,26 +35,6 @@ scenario::CpuLayout layout_for(const topology::Topology& t) {
   return l;
 }
 
-namespace {
-
-scenario::ValidationContext validation_context(const scenario::CpuLayout* layout) {
-  scenario::ValidationContext ctx;
-  std::vector<std::string> names;
-  for (auto n : workload::work_kind_names()) names.emplace_back(n);
-  ctx.is_known_type = scenario::ValidationContext::known_types(names);
-  ctx.group_size = [](const scenario::Work& w) -> uint32_t {
-    try {
-      return static_cast<uint32_t>(workload::make_work_type(w.type, w.params).group_size());
-    } catch (const Error&) {
-      return 1;  // the type error itself is reported by is_known_type
-    }
-  };
-  ctx.layout = layout;
-  return ctx;
-}
-
-}  // namespace
-
 const char* to_string(Verdict v) {
   switch (v) {
     case Verdict::Pass: return "PASS";
@@ -83,7 +64,7 @@ scenario::Scenario prepare_scenario(const scenario::catalog::Entry& e, const Sce
     auto wt = workload::WorkType::parse(*o.work_type);
     s = scenario::with_work_type(s, std::string(wt.name()), workload::work_type_params(wt));
   }
-  auto errors = scenario::validation_errors(s, validation_context(&layout));
+  auto errors = scenario::validation_errors(s, guest::validation_context(&layout));
   if (!errors.empty()) {
     std::string msg = fmt::format("scenario {} is invalid:", s.name);
     for (const auto& err : errors) msg += "\n  " + err;

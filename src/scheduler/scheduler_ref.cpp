@@ -52,4 +52,15 @@ SchedulerRef resolve_scheduler(const std::string& spec) {
        spec, fmt::join(names, " / "), searched);
 }
 
+SchedulerRef scheduler_ref_for(const SchedulerDef& def, const Profile& profile,
+                               const std::vector<std::string>& extra_args) {
+  SchedulerRef r = resolve_scheduler(def.binary.empty() ? def.name : def.binary);
+  r.name = def.name;
+  r.args = profile_args(def, profile);
+  r.args.insert(r.args.end(), extra_args.begin(), extra_args.end());
+  r.kernel_cmdline = def.kernel_cmdline;
+  for (const auto& sc : def.sysctls) r.sysctls.emplace_back(sc.proc_path(), sc.value);
+  return r;
+}
+
 }  // namespace ktstr::scheduler

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ktstr/scheduler/flag_profiles.hpp"
+
 namespace ktstr::scheduler {
 
 struct SchedulerRef {
@@ -33,6 +35,12 @@ struct SchedulerRef {
 
 // Throws Error listing the places searched when nothing is found.
 SchedulerRef resolve_scheduler(const std::string& spec);
+
+// What one VM runs for a definition and a flag profile: the binary found as
+// resolve_scheduler() finds it, the fixed args, each flag's args, then
+// `extra_args`; the definition's kernel arguments and sysctls.
+SchedulerRef scheduler_ref_for(const SchedulerDef& def, const Profile& profile,
+                               const std::vector<std::string>& extra_args = {});
 std::vector<std::filesystem::path> scheduler_search_dirs();
 
 }  // namespace ktstr::scheduler

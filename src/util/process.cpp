@@ -11,11 +11,14 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <string_view>
 #include <filesystem>
 #include <thread>
 
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
+
+extern char** environ;
 
 namespace ktstr {
 namespace {
@@ -32,9 +35,39 @@ ExitStatus decode(int wstatus) {
   return s;
 }
 
+// Everything exec needs, built before fork: a test binary is
+// multi-threaded (gtest, VM runner threads), and in the child of a
+// multi-threaded process only async-signal-safe calls are allowed -- no
+// malloc, no setenv, no PATH search through std::string.
+struct PreparedExec {
+  std::string path;                     // resolved executable (or argv[0] as given)
+  std::vector<std::string> env_storage;
+  std::vector<char*> argv, envp;
+};
+
+PreparedExec prepare_exec(const std::vector<std::string>& argv, const SpawnOptions& o) {
+  PreparedExec p;
+  p.path = argv[0];
+  if (argv[0].find('/') == std::string::npos)
+    if (auto full = find_in_path(argv[0])) p.path = *full;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    auto eq = kv.find('=');
+    if (eq != std::string_view::npos && o.env_set.count(std::string(kv.substr(0, eq)))) continue;
+    p.env_storage.emplace_back(kv);
+  }
+  for (const auto& [k, v] : o.env_set) p.env_storage.push_back(k + "=" + v);
+  for (auto& e : p.env_storage) p.envp.push_back(e.data());
+  p.envp.push_back(nullptr);
+  for (const auto& a : argv) p.argv.push_back(const_cast<char*>(a.c_str()));
+  p.argv.push_back(nullptr);
+  return p;
+}
+
+void write_str(const char* s) { [[maybe_unused]] ssize_t n = ::write(2, s, ::strlen(s)); }
+
 // In the child after fork: only async-signal-safe calls until exec.
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, const SpawnOptions& o,
-                             pid_t parent) {
+[[noreturn]] void exec_child(const PreparedExec& p, const SpawnOptions& o, pid_t parent) {
   if (o.new_process_group) ::setpgid(0, 0);
   if (o.die_with_parent) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -54,15 +87,13 @@ ExitStatus decode(int wstatus) {
     int flags = ::fcntl(fd, F_GETFD);
     if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
   }
-  for (const auto& [k, v] : o.env_set) ::setenv(k.c_str(), v.c_str(), 1);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  ::execvp(args[0], args.data());
-  const char msg[] = "ktstr: exec failed: ";
-  [[maybe_unused]] ssize_t n = ::write(2, msg, sizeof msg - 1);
-  n = ::write(2, args[0], ::strlen(args[0]));
-  n = ::write(2, "\n", 1);
+  ::execve(p.path.c_str(), p.argv.data(), p.envp.data());
+  int err = errno;
+  write_str("ktstr: exec failed: ");
+  write_str(p.path.c_str());
+  write_str(": ");
+  write_str(err == ENOENT ? "not found" : err == EACCES ? "permission denied" : "cannot execute");
+  write_str("\n");
   ::_exit(127);
 }
 
@@ -75,10 +106,11 @@ std::string ExitStatus::describe() const {
 
 Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opts) {
   if (argv.empty()) fail("spawn: empty command line");
+  PreparedExec prepared = prepare_exec(argv, opts);
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) fail_errno("fork for " + argv[0]);
-  if (pid == 0) exec_child(argv, opts, parent);
+  if (pid == 0) exec_child(prepared, opts, parent);
   Child c;
   c.pid_ = pid;
   c.pidfd_.reset(pidfd_open(pid));

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/error.hpp"
+#include "workload/custom_work.hpp"
 
 namespace ktstr::workload {
 namespace {
@@ -94,6 +95,11 @@ SequencePhase parse_phase(const WorkType& w, const nlohmann::json& j) {
 }  // namespace
 
 WorkType make_work_type(std::string_view name, const nlohmann::json& params) {
+  if (const CustomWork* fn = find_custom_work(name)) {
+    if (!params.is_null() && !params.empty())
+      fail("custom work '{}' takes no parameters, got {}", name, params.dump());
+    return WorkType::make_custom(std::string(name), *fn);
+  }
   WorkType w = WorkType::parse(name);
   if (params.is_null()) return w;
   if (!params.is_object()) fail("{}: parameters must be a JSON object, got {}", w.name(), params.dump());

@@ -196,6 +196,10 @@ WorkerGroup::WorkerGroup(GroupSpec spec) {
       l.keep_fds.push_back(l.start_fd);
       l.keep_fds.push_back(l.report_fd);
       l.parent = parent;
+      // Workers run C++ after fork (no exec): fine in the guest, where the
+      // action process has one thread; on the host (`run --host`, host-only
+      // KTSTR_TESTs) other threads may exist, and the child relies on glibc
+      // making malloc and stdio usable after fork -- it takes no other lock.
       pid_t pid = ::fork();
       if (pid < 0) fail_errno(fmt::format("fork worker {} of {}", i, st->slots.size()));
       if (pid == 0) worker_main(l);
