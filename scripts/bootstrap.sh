@@ -21,6 +21,8 @@ PACKAGES=(
   libelf-dev zlib1g-dev
   # running guests
   qemu-system-x86 busybox-static cpio zstd xz-utils
+  # ACPI table round-trip tests of the own VMM (iasl)
+  acpica-tools
 )
 
 missing=()

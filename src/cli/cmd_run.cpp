@@ -2,6 +2,7 @@
 // lines and a summary; exit 1 if any failed.
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 
@@ -9,8 +10,10 @@
 #include "check/result_json.hpp"
 #include "cli/command.hpp"
 #include "cli/scheduler_args.hpp"
+#include "cli/vmm_arg.hpp"
 #include "guest/guest_layout.hpp"
 #include "guest/scenario_executor.hpp"
+#include "runner/guest_run.hpp"
 #include "kernel/kernel_resolve.hpp"
 #include "monitor/bpf_write.hpp"
 #include "runner/catalog_plan.hpp"
@@ -48,6 +51,7 @@ struct RunArgs {
   int watchdog_ms = -1;
   bool json = false;
   bool host = false;
+  std::string vmm;
   unsigned jobs = 0;  // 0: what the host allows
   bool gauntlet = false;
   std::string presets;
@@ -153,6 +157,12 @@ int run(const RunArgs& a) {
   runner::ScenarioRunOptions o;
   o.host = a.host;
   if (!a.host) o.topology = topology::parse_topology(a.topology);
+  o.vmm = vmm_from_arg(a.vmm);
+  std::optional<vm::VmmChoice> vmm;
+  if (!a.host) {
+    vmm = vm::choose_vmm(o.vmm);  // --vmm kvm without hardware KVM: exit 2 before anything runs
+    log::debug("VMM: {} ({})", vm::to_string(vmm->vmm), vmm->reason);
+  }
   if (!a.kernel.empty()) o.kernel = a.kernel;
   if (a.memory_mb) o.memory_mb = a.memory_mb;
   if (a.duration_ms) o.duration = std::chrono::milliseconds(a.duration_ms);
@@ -214,10 +224,22 @@ int run(const RunArgs& a) {
     ro.auto_fetch = true;
     kernel::resolve_kernel(o.kernel, ro);
   }
+  // A vCPU thread that died on a signal is abandoned, not joined: this
+  // process starts no further VMs once that happened.
+  std::atomic<bool> abandoned{false};
   std::vector<runner::RunItem> items;
   for (const auto& v : plan.variants)
-    items.push_back({v.name, [&v, &a] {
+    items.push_back({v.name, [&v, &a, &abandoned] {
+                       if (abandoned.load()) {
+                         runner::ScenarioVerdict r;
+                         r.name = v.name;
+                         r.verdict = runner::Verdict::Skip;
+                         r.result = check::CheckResult::skip(
+                             "not started: an earlier VM's vCPU thread crashed on a signal");
+                         return r;
+                       }
                        auto r = a.host ? run_on_host(*v.entry, v.options) : runner::run_scenario(*v.entry, v.options);
+                       if (r.abandoned_threads) abandoned = true;
                        r.name = v.name;
                        return r;
                      }});
@@ -234,7 +256,9 @@ int run(const RunArgs& a) {
     if (a.json) all.push_back(v.to_json());
   }
   if (a.json) {
-    std::puts(nlohmann::json{{"scheduler", under}, {"results", all}}.dump(2).c_str());
+    nlohmann::json doc{{"scheduler", under}, {"results", all}};
+    if (vmm) doc["vmm"] = runner::vmm_json(*vmm);
+    std::puts(doc.dump(2).c_str());
   } else {
     std::printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
   }
@@ -264,6 +288,7 @@ void add_run_command(CLI::App& app, Action& selected) {
                   "sched_ext watchdog timeout written into the guest kernel (default 4000 with a scheduler; 0: off)");
   sub->add_flag("--json", a->json, "Machine-readable results on stdout");
   sub->add_flag("--host", a->host, "Run on this machine under its current scheduler (no VM)");
+  add_vmm_option(sub, a->vmm);
   sub->add_option("-j,--jobs", a->jobs, "VMs at once (default: one per host core, as memory allows)")
       ->check(CLI::PositiveNumber);
   sub->add_flag("--gauntlet", a->gauntlet,

@@ -52,6 +52,7 @@ nlohmann::json ScenarioVerdict::to_json() const {
   if (!watchdog.is_null()) j["watchdog"] = watchdog;
   if (!monitor.is_null()) j["monitor"] = monitor;
   if (!failure_text.empty()) j["failure"] = failure_text;
+  if (!vmm.is_null()) j["vmm"] = vmm;
   return j;
 }
 
@@ -85,12 +86,13 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
     return v;
   }
   scenario::Scenario s = prepare_scenario(e, o);
-  bool emulated = vm::choose_accel().accel == vm::Accel::Tcg;
+  bool emulated = vm::choose_vmm(o.vmm).emulated;
   check::Thresholds merged = check::Thresholds::layered_for(emulated, o.scheduler_thresholds, s.thresholds);
 
   GuestRunOptions g;
   g.kernel = o.kernel;
   g.topology = o.topology;
+  g.vmm = o.vmm;
   g.memory_mb = o.memory_mb;
   g.timeout = o.timeout;
   g.stream_output = false;
@@ -114,6 +116,8 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
   if (!run.watchdog_events.empty()) v.watchdog = run.watchdog_events;
   v.monitor = mon.to_json();
   v.monitor_text = mon.report_text();
+  v.vmm = vmm_json(run.vmm);
+  v.abandoned_threads = run.outcome.abandoned_threads;
   v.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 
   const channel::Message* result = nullptr;

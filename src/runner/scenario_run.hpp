@@ -13,11 +13,13 @@
 #include "scheduler/scheduler_ref.hpp"
 #include "scenario/catalog.hpp"
 #include "topology/topology.hpp"
+#include "vm/vmm_choice.hpp"
 
 namespace ktstr::runner {
 
 struct ScenarioRunOptions {
   topology::Topology topology;
+  vm::Vmm vmm = vm::Vmm::Auto;
   std::optional<std::string> kernel;
   std::optional<uint64_t> memory_mb;
   std::optional<std::chrono::milliseconds> duration;
@@ -47,6 +49,8 @@ struct ScenarioVerdict {
   nlohmann::json monitor;     // samples summary, verdicts, timeline, BPF programs
   std::string monitor_text;   // failure-report sections: timeline per phase, monitor summary
   std::string failure_text;   // VM-level failure (panic, timeout...) with console tail
+  nlohmann::json vmm;         // which VMM booted it and why
+  bool abandoned_threads = false;  // a vCPU thread crashed on a signal: stop running VMs
   nlohmann::json to_json() const;
 };
 
