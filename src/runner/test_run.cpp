@@ -59,7 +59,7 @@ ScenarioVerdict run_test_variant(const PlannedVariant& v) {
   MonitorSetup ms;
   ms.thresholds = check::Thresholds::from_json(g.request.params["thresholds"]);
   ms.cpus = v.topology.cpus();
-  ms.emulated = vm::choose_accel().accel == vm::Accel::Tcg;
+  ms.emulated = vm::choose_vmm(g.vmm).emulated;
   auto def = test_scheduler(v.test->options);
   ms.sched_ext = def.has_value();
   if (def) ms.reserved_cpus = def->reserved_cpus;
