@@ -174,7 +174,9 @@ std::vector<std::pair<std::string, BtfMember>> BtfTypes::members(std::string_vie
   return out;
 }
 
-std::optional<int64_t> BtfTypes::enum_value(std::string_view enum_name, std::string_view enumerator) const {
+// Every enumerator of `enum name` (ENUM or ENUM64) with its value.
+std::vector<std::pair<std::string, int64_t>> BtfTypes::enumerators(std::string_view enum_name) const {
+  std::vector<std::pair<std::string, int64_t>> out;
   std::string n = str(enum_name);
   for (uint32_t kind : {uint32_t{BTF_KIND_ENUM}, uint32_t{BTF_KIND_ENUM64}}) {
     int32_t id = btf__find_by_name_kind(btf_, n.c_str(), kind);
@@ -183,33 +185,25 @@ std::optional<int64_t> BtfTypes::enum_value(std::string_view enum_name, std::str
     for (uint16_t i = 0; i < btf_vlen(t); ++i) {
       if (btf_is_enum(t)) {
         const struct btf_enum* e = btf_enum(t) + i;
-        if (enumerator == btf__name_by_offset(btf_, e->name_off)) return e->val;
+        out.emplace_back(btf__name_by_offset(btf_, e->name_off), e->val);
       } else {
         const struct btf_enum64* e = btf_enum64(t) + i;
-        if (enumerator == btf__name_by_offset(btf_, e->name_off))
-          return static_cast<int64_t>(btf_enum64_value(e));
+        out.emplace_back(btf__name_by_offset(btf_, e->name_off), static_cast<int64_t>(btf_enum64_value(e)));
       }
     }
   }
+  return out;
+}
+
+std::optional<int64_t> BtfTypes::enum_value(std::string_view enum_name, std::string_view enumerator) const {
+  for (const auto& [name, value] : enumerators(enum_name))
+    if (name == enumerator) return value;
   return std::nullopt;
 }
 
 std::optional<std::string> BtfTypes::enum_name(std::string_view enum_name, int64_t value) const {
-  std::string n = str(enum_name);
-  for (uint32_t kind : {uint32_t{BTF_KIND_ENUM}, uint32_t{BTF_KIND_ENUM64}}) {
-    int32_t id = btf__find_by_name_kind(btf_, n.c_str(), kind);
-    if (id <= 0) continue;
-    const btf_type* t = btf__type_by_id(btf_, static_cast<uint32_t>(id));
-    for (uint16_t i = 0; i < btf_vlen(t); ++i) {
-      if (btf_is_enum(t)) {
-        const struct btf_enum* e = btf_enum(t) + i;
-        if (e->val == value) return std::string(btf__name_by_offset(btf_, e->name_off));
-      } else {
-        const struct btf_enum64* e = btf_enum64(t) + i;
-        if (static_cast<int64_t>(btf_enum64_value(e)) == value) return std::string(btf__name_by_offset(btf_, e->name_off));
-      }
-    }
-  }
+  for (const auto& [name, v] : enumerators(enum_name))
+    if (v == value) return name;
   return std::nullopt;
 }
 

@@ -83,6 +83,7 @@ class BtfTypes {
   std::optional<Var> var(std::string_view name) const;
 
  private:
+  std::vector<std::pair<std::string, int64_t>> enumerators(std::string_view enum_name) const;
   explicit BtfTypes(struct btf* b) : btf_(b) {}
   int32_t find_composite(std::string_view name) const;
   struct btf* btf_;

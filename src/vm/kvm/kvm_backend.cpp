@@ -17,6 +17,7 @@
 #include "vm/kvm/machine.hpp"
 #include "vm/kvm/terminal.hpp"
 #include "vm/layout.hpp"
+#include "vm/output_pipe.hpp"
 
 namespace ktstr::vm::kvm {
 namespace {
@@ -27,20 +28,6 @@ constexpr int kTickMs = 100;
 constexpr auto kJoinGrace = std::chrono::seconds(2);
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-// UART bytes travel to the run loop through pipes, as QEMU's do: the vCPU
-// thread writes (blocking, so nothing is lost), the loop drains.
-struct Pipe {
-  Fd r, w;
-  Pipe() {
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) != 0) fail_errno("pipe");
-    r.reset(p[0]);
-    w.reset(p[1]);
-    ::fcntl(p[0], F_SETFL, ::fcntl(p[0], F_GETFL) | O_NONBLOCK);
-    ::fcntl(p[1], F_SETPIPE_SZ, 1 << 20);  // best effort: fewer stalls for chatty guests
-  }
-};
 
 // `stopping`: the loop no longer drains, so a full pipe must not keep the
 // vCPU thread from returning.
@@ -97,9 +84,9 @@ VmOutcome KvmBackend::run(const VmSpec& spec, VmObserver* observer) {
   auto injection = crash_injection_from_env();
   auto start = Clock::now();
 
-  std::optional<Pipe> console;
-  if (!spec.interactive) console.emplace();
-  Pipe port;
+  std::optional<OutputPipe> console;
+  if (!spec.interactive) console.emplace(1 << 20);
+  OutputPipe port{1 << 20};
   MachineOutputs outs;
   int console_w = console ? console->w.get() : STDOUT_FILENO;
   std::atomic<bool> stopping{false};

@@ -14,6 +14,7 @@
 #include "util/process.hpp"
 #include "vm/guest_session.hpp"
 #include "vm/layout.hpp"
+#include "vm/output_pipe.hpp"
 #include "vm/qemu/qemu_cmdline.hpp"
 #include "vm/qemu/qemu_pause.hpp"
 #include "vm/qemu/qemu_topology.hpp"
@@ -25,18 +26,6 @@ using Clock = std::chrono::steady_clock;
 // After the guest reported its exit code it powers off; give it this long.
 constexpr auto kPowerOffGrace = std::chrono::seconds(15);
 constexpr int kTickMs = 100;
-
-struct Pipe {
-  Fd r, w;
-  Pipe() {
-    int p[2];
-    if (::pipe2(p, O_CLOEXEC) != 0) fail_errno("pipe");
-    r.reset(p[0]);
-    w.reset(p[1]);
-    // The loop polls several pipes; a read must never block it.
-    ::fcntl(p[0], F_SETFL, ::fcntl(p[0], F_GETFL) | O_NONBLOCK);
-  }
-};
 
 // Reads what is available; returns false at EOF.
 bool drain(Fd& fd, std::string& into) {
@@ -91,9 +80,9 @@ VmOutcome QemuBackend::run(const VmSpec& spec, VmObserver* observer) {
   auto ram = ram_layout(topo);
   GuestMemory mem(ram.backend_bytes, ram.low_bytes());
   log::debug("machine {}: {}", to_string(topo.machine), topo.why);
-  std::optional<Pipe> console;
+  std::optional<OutputPipe> console;
   if (!spec.interactive) console.emplace();
-  Pipe port, err;
+  OutputPipe port, err;
 
   QemuInputs in;
   in.qemu_binary = binary_;
