@@ -30,7 +30,10 @@ void write_all(int fd, std::string_view s) {
 }  // namespace
 
 std::optional<ChannelRegion> parse_channel_arg(std::string_view cmdline) {
-  constexpr std::string_view key = "ktstr.chan=";
+  return parse_region_arg(cmdline, "ktstr.chan=");
+}
+
+std::optional<ChannelRegion> parse_region_arg(std::string_view cmdline, std::string_view key) {
   size_t pos = cmdline.find(key);
   if (pos == std::string_view::npos) return std::nullopt;
   std::string val(cmdline.substr(pos + key.size()));

@@ -36,5 +36,7 @@ struct ChannelRegion {
   uint64_t addr = 0, size = 0;
 };
 std::optional<ChannelRegion> parse_channel_arg(std::string_view cmdline);
+// Any "<key><addr>,<size>" region argument (e.g. "ktstr.mbox=").
+std::optional<ChannelRegion> parse_region_arg(std::string_view cmdline, std::string_view key);
 
 }  // namespace ktstr::guest

@@ -54,8 +54,8 @@ void make_shell(GuestRunOptions& g, const std::string& exec) {
 int run_shell_vm(const GuestRunOptions& g) {
   auto r = run_in_guest(g);
   const auto& out = r.outcome;
-  log::debug("kernel {}: guest init at uptime {:.2f} s, VM {:.2f} s, total {:.2f} s", r.kernel_version,
-             out.guest_init_uptime_s.value_or(-1), out.wall_seconds, r.total_seconds);
+  log::debug("kernel {}: {}, guest ready {:.2f} s after QEMU start, VM {:.2f} s, total {:.2f} s", r.kernel_version,
+             vm::to_string(out.start_mode), out.ready_seconds, out.wall_seconds, r.total_seconds);
   if (out.kind == vm::ExitKind::Clean) {
     for (const auto& m : out.messages)
       if (m.type == channel::MsgType::Panic) log::warn("guest: {}", m.text());

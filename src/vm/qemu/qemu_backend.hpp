@@ -1,8 +1,13 @@
 #pragma once
 // Drives qemu-system-x86_64 (microvm, PVH vmlinux): TCG where KVM is not
 // usable, KVM where it is.
+#include <filesystem>
+#include <optional>
+#include <string>
+
 #include "vm/accel.hpp"
 #include "vm/backend.hpp"
+#include "vm/guest_memory.hpp"
 
 namespace ktstr::vm::qemu {
 
@@ -16,6 +21,13 @@ class QemuBackend : public VmBackend {
   const AccelChoice& accel() const { return accel_; }
 
  private:
+  // Start from a snapshot (made first if missing); nullopt with the reason
+  // when the snapshot failed to restore and was discarded.
+  std::optional<VmOutcome> run_from_snapshot(const VmSpec& spec, VmObserver* observer, std::string* why);
+  // One QEMU run to completion; with `restore_state`, a restore of that
+  // device state into `mem` (nullopt + reason if it does not load).
+  std::optional<VmOutcome> launch(const VmSpec& spec, VmObserver* observer, const GuestMemory& mem, int initrd_fd,
+                                  const std::filesystem::path* restore_state, std::string* why);
   std::string binary_;
   AccelChoice accel_;
 };

@@ -17,6 +17,9 @@ std::string kernel_cmdline(const VmSpec& spec, Accel accel) {
   if (accel == Accel::Tcg) c += " tsc_early_khz=2600000 tsc=reliable";
   c += fmt::format(" memmap={}K${:#x} ktstr.chan={:#x},{:#x}", layout::kChannelSize / 1024, chan,
                    chan, layout::kChannelSize);
+  uint64_t mbox = layout::mailbox_base(ram);
+  c += fmt::format(" memmap={}K${:#x} ktstr.mbox={:#x},{:#x}", layout::kMailboxSize / 1024, mbox, mbox,
+                   layout::kMailboxSize);
   if (!spec.extra_cmdline.empty()) c += " " + spec.extra_cmdline;
   return c;
 }
