@@ -127,10 +127,15 @@ std::vector<std::string> restore_args(const QmpClient& qmp) {
 }
 
 void restore_incoming(QmpClient& qmp, const fs::path& state_file, Clock::time_point deadline) {
+  auto t0 = Clock::now();
   qmp.handshake(deadline);
+  auto t1 = Clock::now();
   qmp.execute("migrate-set-capabilities", kIgnoreShared, deadline);
   qmp.execute("migrate-incoming", {{"uri", "exec:cat " + sh_quote(state_file.string())}}, deadline);
   wait_migration(qmp, deadline);
+  auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  log::debug("snapshot restore: QMP up after {} ms, device state loaded {} ms later", ms(t1 - t0),
+             ms(Clock::now() - t1));
   // The source was stopped before saving, so the loaded VM is paused.
   qmp.execute("cont", {}, deadline);
 }
