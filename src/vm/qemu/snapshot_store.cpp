@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -98,7 +99,10 @@ SnapshotKey snapshot_key(const VmSpec& spec, const std::string& qemu_binary, Acc
 SnapshotStore::SnapshotStore(SnapshotKey key, fs::path root)
     : key_(std::move(key)), root_(std::move(root)), dir_(root_ / key_.hash) {}
 
-fs::path SnapshotStore::default_root() { return cache_root() / "snapshots"; }
+fs::path SnapshotStore::default_root() {
+  if (const char* env = std::getenv("KTSTR_SNAPSHOT_DIR"); env && *env) return env;
+  return cache_root() / "snapshots";
+}
 
 bool SnapshotStore::present() const {
   auto text = try_read_file(dir_ / "key.txt");

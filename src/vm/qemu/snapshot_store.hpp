@@ -35,6 +35,7 @@ SnapshotKey snapshot_key(const VmSpec& spec, const std::string& qemu_binary, Acc
 class SnapshotStore {
  public:
   explicit SnapshotStore(SnapshotKey key, std::filesystem::path root = default_root());
+  // $KTSTR_SNAPSHOT_DIR, else <cache_root()>/snapshots.
   static std::filesystem::path default_root();
 
   const std::filesystem::path& dir() const { return dir_; }
