@@ -119,23 +119,21 @@ std::optional<VmOutcome> QemuBackend::run_from_snapshot(const VmSpec& spec, VmOb
       made = true;
     }
   }
-  if (!made) {
-    try {
+  // RAM is filled while the restoring QEMU starts up (it does not touch
+  // guest RAM before the incoming migration): the two overlap.
+  Restore restore;
+  restore.state = store.state_file();
+  restore.fill_ram = [&] {
+    if (!made) {
       auto t0 = Clock::now();
       load_ram(store.dir(), mem);
       log::debug("snapshot RAM loaded in {} ms",
                  std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
-    } catch (const Error& e) {
-      log::info("snapshot {} is unusable ({}); discarded, cold boot", store.dir().string(), e.what());
-      store.discard();
-      *why = std::string("snapshot discarded: ") + e.what();
-      return std::nullopt;
     }
-  }
+    channel::mailbox_write(box, snap.mailbox_payload);
+  };
   store.touch();
-  channel::mailbox_write(box, snap.mailbox_payload);
-  fs::path state = store.state_file();
-  auto out = launch(spec, observer, mem, snap.base_initrd_fd, &state, why);
+  auto out = launch(spec, observer, mem, snap.base_initrd_fd, &restore, why);
   if (!out) {
     log::info("snapshot {} failed to restore ({}); discarded, cold boot", store.dir().string(), *why);
     store.discard();
@@ -145,7 +143,7 @@ std::optional<VmOutcome> QemuBackend::run_from_snapshot(const VmSpec& spec, VmOb
 }
 
 std::optional<VmOutcome> QemuBackend::launch(const VmSpec& spec, VmObserver* observer, const GuestMemory& mem,
-                                             int initrd_fd, const fs::path* restore_state, std::string* why) {
+                                             int initrd_fd, const Restore* restore, std::string* why) {
   std::optional<Pipe> console;
   if (!spec.interactive) console.emplace();
   Pipe port, err;
@@ -159,7 +157,7 @@ std::optional<VmOutcome> QemuBackend::launch(const VmSpec& spec, VmObserver* obs
   in.init_port_fd = port.w.get();
   auto argv = qemu_argv(spec, in);
   std::optional<QmpClient> qmp;
-  if (restore_state) {
+  if (restore) {
     qmp.emplace();
     for (auto& a : restore_args(*qmp)) argv.push_back(a);
   }
@@ -206,7 +204,8 @@ std::optional<VmOutcome> QemuBackend::launch(const VmSpec& spec, VmObserver* obs
   if (qmp) {
     qmp->close_qemu_end();
     try {
-      restore_incoming(*qmp, *restore_state, std::min(deadline, start + std::chrono::seconds(30)));
+      restore->fill_ram();
+      restore_incoming(*qmp, restore->state, std::min(deadline, start + std::chrono::seconds(30)));
     } catch (const Error& e) {
       qemu.terminate(std::chrono::seconds(1));
       std::string errtext;
@@ -286,7 +285,7 @@ std::optional<VmOutcome> QemuBackend::launch(const VmSpec& spec, VmObserver* obs
   seen.backend_status = status;
   VmOutcome out = std::move(session.outcome());
   out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  out.start_mode = restore_state ? StartMode::SnapshotRestore : StartMode::ColdBoot;
+  out.start_mode = restore ? StartMode::SnapshotRestore : StartMode::ColdBoot;
   if (ready_at) out.ready_seconds = std::chrono::duration<double>(*ready_at - start).count();
   classify(seen, out);
   return out;

@@ -9,12 +9,14 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/interrupt.hpp"
 #include "vm/qemu/qemu_cmdline.hpp"
 
 namespace ktstr::vm::qemu {
@@ -114,8 +116,13 @@ Fd SnapshotStore::lock() const {
   fs::path p = root_ / (key_.hash + ".lock");
   Fd fd(::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   if (!fd) fail_errno(fmt::format("open {}", p.string()));
-  while (::flock(fd.get(), LOCK_EX) != 0)
-    if (errno != EINTR) fail_errno(fmt::format("lock {}", p.string()));
+  // Polled rather than blocking so Ctrl-C still ends a run waiting for
+  // another one to finish making this snapshot.
+  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) fail_errno(fmt::format("lock {}", p.string()));
+    throw_if_interrupted();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   return fd;
 }
 
@@ -136,8 +143,10 @@ void SnapshotStore::commit(const fs::path& tmp) const {
 void SnapshotStore::discard() const {
   fs::path gone = root_ / fmt::format("{}.discard-{}", key_.hash, ::getpid());
   std::error_code ec;
+  // Only what we renamed away: if another run discarded it first and a
+  // third made it again, the new one stays.
   fs::rename(dir_, gone, ec);
-  fs::remove_all(ec ? dir_ : gone, ec);
+  if (!ec) fs::remove_all(gone, ec);
 }
 
 void SnapshotStore::touch() const { ::utimensat(AT_FDCWD, (dir_ / "key.txt").c_str(), nullptr, 0); }
@@ -153,7 +162,10 @@ void SnapshotStore::prune() const {
   if (all.size() <= kMaxSnapshots) return;
   std::sort(all.begin(), all.end());
   for (size_t i = 0; i + kMaxSnapshots < all.size(); ++i)
-    if (all[i].second != dir_) fs::remove_all(all[i].second, ec);
+    if (all[i].second != dir_) {
+      fs::remove_all(all[i].second, ec);
+      fs::remove(all[i].second.string() + ".lock", ec);
+    }
 }
 
 // Both directions go through read/write on the memfd rather than its host
