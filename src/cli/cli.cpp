@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
   add_schedulers_command(app, selected);
   add_shell_command(app, selected);
   add_topo_command(app, selected);
+  add_verifier_command(app, selected);
+  add_nested_rig_command(app, selected);
 
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 #include "guest/publisher.hpp"
 
 #include <fcntl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -88,6 +89,10 @@ void Publisher::publish(channel::MsgType type, std::string_view payload) {
   }
   next_seq_ = seq + 1;
   if (port_fd_ >= 0) write_all(port_fd_, channel::encode_sentinel(type, seq, bytes));
+}
+
+void Publisher::drain_port() {
+  if (port_fd_ >= 0) ::tcdrain(port_fd_);
 }
 
 void Publisher::exit_code(int code) {

@@ -20,6 +20,8 @@ class Publisher {
   void publish(channel::MsgType type, std::string_view payload);
   void stage(std::string_view what) { publish(channel::MsgType::Stage, what); }
   void exit_code(int code);
+  // Waits until the init port has transmitted everything written so far.
+  void drain_port();
   bool has_ring() const { return ring_.has_value(); }
   const std::string& ring_error() const { return ring_error_; }
 

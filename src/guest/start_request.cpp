@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <linux/random.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -65,6 +67,11 @@ std::string wait_for_mailbox(Publisher& pub) {
   std::span<uint8_t> box(map.data(), map.size());
   // The snapshot is taken while we sleep below; restored guests wake up here.
   pub.publish(channel::MsgType::AwaitingRequest, "");
+  // Nothing may still be in flight on the ports when the snapshot is taken
+  // (the host also waits for this line to arrive whole).
+  std::fflush(nullptr);
+  pub.drain_port();
+  ::tcdrain(STDOUT_FILENO);
   while (true) {
     if (auto payload = channel::mailbox_read(box)) {
       channel::mailbox_clear(box);

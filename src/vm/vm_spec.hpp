@@ -49,6 +49,7 @@ enum class ExitKind {
   NoResult,      // VM ended without the guest reporting an exit code
   BackendError,  // QEMU failed to start or died on its own
   Interrupted,   // the user pressed Ctrl-C / ktstr got SIGTERM
+  VcpuCrash,     // a vCPU thread of the own VMM crashed ("vCPU N crashed: <reason>")
 };
 const char* to_string(ExitKind k);
 
@@ -68,6 +69,12 @@ struct VmOutcome {
   // a snapshot restore counts from the restoring QEMU's start.
   double ready_seconds = 0;
   std::string snapshot_note;                 // why a snapshot was not used (empty if none asked)
+  std::string backend;                       // "qemu" or "kvm" (the own VMM)
+  // Own VMM: a vCPU thread died on a signal or std::terminate and is parked
+  // in its crash handler; the process must report and exit (README).
+  bool abandoned_threads = false;
+  std::optional<double> first_entry_s;        // own VMM: VM creation -> boot vCPU's first KVM_RUN
+  std::optional<double> exit_report_to_end_s; // guest reported its exit code -> VM gone
 };
 
 // Last `lines` lines of `text`.

@@ -222,6 +222,7 @@ std::optional<VmOutcome> QemuBackend::launch(const VmSpec& spec, VmObserver* obs
   if (observer) observer->on_start(control);
 
   bool timed_out = false;
+  std::optional<Clock::time_point> exit_code_at;
   bool port_open = true, console_open = console.has_value(), err_open = true;
   std::optional<ExitStatus> status;
   std::string chunk;
@@ -253,7 +254,10 @@ std::optional<VmOutcome> QemuBackend::launch(const VmSpec& spec, VmObserver* obs
       next_tick = now + std::chrono::milliseconds(kTickMs);
     }
     if ((status = qemu.try_wait())) break;
-    if (session.got_exit_code() && deadline > now + kPowerOffGrace) deadline = now + kPowerOffGrace;
+    if (session.got_exit_code() && !exit_code_at) {
+      exit_code_at = now;
+      if (deadline > now + kPowerOffGrace) deadline = now + kPowerOffGrace;
+    }
     if (now >= deadline) {
       timed_out = !session.got_exit_code();
       qemu.terminate(std::chrono::seconds(2));
@@ -261,6 +265,7 @@ std::optional<VmOutcome> QemuBackend::launch(const VmSpec& spec, VmObserver* obs
       break;
     }
   }
+  auto ended = Clock::now();
   // QEMU is gone: collect whatever is still buffered in the pipes and the ring.
   while (port_open) {
     chunk.clear();
@@ -287,6 +292,8 @@ std::optional<VmOutcome> QemuBackend::launch(const VmSpec& spec, VmObserver* obs
   out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out.start_mode = restore ? StartMode::SnapshotRestore : StartMode::ColdBoot;
   if (ready_at) out.ready_seconds = std::chrono::duration<double>(*ready_at - start).count();
+  out.backend = "qemu";
+  if (exit_code_at) out.exit_report_to_end_s = std::chrono::duration<double>(ended - *exit_code_at).count();
   classify(seen, out);
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "channel/sentinel.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/interrupt.hpp"
@@ -68,12 +69,13 @@ void make_snapshot(const VmSpec& spec, const QemuInputs& base, const GuestMemory
   so.keep_fds = mem.fds();
   so.keep_fds.insert(so.keep_fds.end(), {in.initrd_fd, port.w.get(), console.w.get(), qmp.qemu_fd()});
   so.stderr_fd = err.w.get();
+  // Ready only once the AwaitingRequest sentinel line has arrived whole on
+  // the init port: the ring copy can be seen while the tail of that line
+  // still sits in the guest's UART buffer, and a snapshot taken then would
+  // replay the tail into every restored run's output (seen in a test).
   bool ready = false;
-  GuestSession session(
-      [&](const channel::Message& m) {
-        if (m.type == channel::MsgType::AwaitingRequest) ready = true;
-      },
-      nullptr);
+  channel::SentinelParser port_lines;
+  GuestSession session(nullptr, nullptr);
   auto ring = mem.at(layout::channel_base(mem.size()), layout::kChannelSize);
 
   auto t0 = Clock::now();
@@ -92,6 +94,8 @@ void make_snapshot(const VmSpec& spec, const QemuInputs& base, const GuestMemory
     chunk.clear();
     drain(port.r, chunk);
     session.feed_init_port(chunk);
+    for (const auto& m : port_lines.feed(chunk))
+      if (m.type == channel::MsgType::AwaitingRequest) ready = true;
     chunk.clear();
     drain(console.r, chunk);
     session.feed_console(chunk);
