@@ -17,6 +17,7 @@ std::string_view type_name(MsgType t) {
     case MsgType::Event: return "event";
     case MsgType::Stage: return "stage";
     case MsgType::Panic: return "panic";
+    case MsgType::AwaitingRequest: return "awaiting-request";
   }
   return "unknown";
 }

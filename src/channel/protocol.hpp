@@ -44,6 +44,7 @@ enum class MsgType : uint16_t {
   Event = 5,        // JSON text
   Stage = 6,        // text
   Panic = 7,        // text
+  AwaitingRequest = 8,  // init is up and waits for its request in the mailbox (snapshot point)
 };
 
 std::string_view type_name(MsgType t);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/command.hpp"
 #include "ktstr/version.hpp"
@@ -23,6 +24,9 @@ int main(int argc, char** argv) {
   bool verbose = false, quiet = false;
   app.add_flag("-v,--verbose", verbose, "Show accelerator choice, QEMU command line, guest console");
   app.add_flag("-q,--quiet", quiet, "Only print results and errors");
+  bool no_snapshot = false;
+  app.add_flag("--no-snapshot", no_snapshot,
+               "Cold-boot every VM instead of restoring a snapshot of a booted guest [KTSTR_SNAPSHOT=0]");
 
   Action selected;
   add_kernel_command(app, selected);
@@ -41,6 +45,9 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitPass : kExitUsage;
   }
   log::set_level(verbose ? log::Level::verbose : quiet ? log::Level::quiet : log::Level::normal);
+  // Through the environment so every path that boots a VM (and child
+  // processes of parallel runs) sees it (runner/guest_run.hpp).
+  if (no_snapshot) ::setenv("KTSTR_SNAPSHOT", "0", 1);
   install_interrupt_handlers();
   try {
     return selected ? selected() : kExitUsage;

@@ -18,6 +18,7 @@
 #include "guest/mounts.hpp"
 #include "guest/publisher.hpp"
 #include "guest/request.hpp"
+#include "guest/start_request.hpp"
 #include "util/files.hpp"
 
 namespace ktstr::guest {
@@ -100,7 +101,7 @@ void init_main() {
     if (!pub->has_ring())
       pub->publish(channel::MsgType::Log, "channel ring unavailable: " + pub->ring_error());
     for (auto& f : failed_mounts) pub->publish(channel::MsgType::Log, f);
-    Request req = parse_request(read_file(kRequestPath));
+    Request req = obtain_request(*pub);
     code = supervise(req, *pub, port_fd);
     // Leftover processes must not outlive the verdict.
     ::kill(-1, SIGKILL);

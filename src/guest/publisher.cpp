@@ -1,6 +1,7 @@
 #include "guest/publisher.hpp"
 
 #include <fcntl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -30,7 +31,10 @@ void write_all(int fd, std::string_view s) {
 }  // namespace
 
 std::optional<ChannelRegion> parse_channel_arg(std::string_view cmdline) {
-  constexpr std::string_view key = "ktstr.chan=";
+  return parse_region_arg(cmdline, "ktstr.chan=");
+}
+
+std::optional<ChannelRegion> parse_region_arg(std::string_view cmdline, std::string_view key) {
   size_t pos = cmdline.find(key);
   if (pos == std::string_view::npos) return std::nullopt;
   std::string val(cmdline.substr(pos + key.size()));
@@ -85,6 +89,10 @@ void Publisher::publish(channel::MsgType type, std::string_view payload) {
   }
   next_seq_ = seq + 1;
   if (port_fd_ >= 0) write_all(port_fd_, channel::encode_sentinel(type, seq, bytes));
+}
+
+void Publisher::drain_port() {
+  if (port_fd_ >= 0) ::tcdrain(port_fd_);
 }
 
 void Publisher::exit_code(int code) {

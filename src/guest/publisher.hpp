@@ -20,6 +20,8 @@ class Publisher {
   void publish(channel::MsgType type, std::string_view payload);
   void stage(std::string_view what) { publish(channel::MsgType::Stage, what); }
   void exit_code(int code);
+  // Waits until the init port has transmitted everything written so far.
+  void drain_port();
   bool has_ring() const { return ring_.has_value(); }
   const std::string& ring_error() const { return ring_error_; }
 
@@ -36,5 +38,7 @@ struct ChannelRegion {
   uint64_t addr = 0, size = 0;
 };
 std::optional<ChannelRegion> parse_channel_arg(std::string_view cmdline);
+// Any "<key><addr>,<size>" region argument (e.g. "ktstr.mbox=").
+std::optional<ChannelRegion> parse_region_arg(std::string_view cmdline, std::string_view key);
 
 }  // namespace ktstr::guest

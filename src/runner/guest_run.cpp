@@ -1,11 +1,14 @@
 #include "runner/guest_run.hpp"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 
+#include "guest/start_request.hpp"
 #include "initramfs/elf_info.hpp"
 #include "initramfs/initramfs_builder.hpp"
 #include "initramfs/stripped_copy.hpp"
@@ -53,8 +56,14 @@ initramfs::InitramfsSpec base_spec(const GuestRunOptions& o) {
   return spec;
 }
 
+struct PackedInitrd {
+  Fd full;              // base + per-run request segment (cold boot)
+  Fd base;              // the cached base alone (snapshot boot)
+  std::string base_id;  // content identity of the base (its cache key)
+};
+
 // Base archive (cached) + per-run request segment, in one memfd QEMU reads.
-Fd pack_initrd(const GuestRunOptions& o) {
+PackedInitrd pack_initrd(const GuestRunOptions& o) {
   initramfs::BuildStats stats;
   fs::path base = initramfs::build_cached(base_spec(o), &stats);
   log::debug("{}", initramfs::describe(stats));
@@ -64,17 +73,30 @@ Fd pack_initrd(const GuestRunOptions& o) {
   run.entries.push_back(initramfs::Entry::from_bytes(guest::kRequestPath, guest::request_to_json(o.request)));
   std::string overlay = initramfs::build_bytes(run);
 
-  Fd fd(::memfd_create("ktstr-initrd", MFD_CLOEXEC));
-  if (!fd) fail_errno("memfd_create for initramfs");
+  PackedInitrd p;
+  p.full.reset(::memfd_create("ktstr-initrd", MFD_CLOEXEC));
+  if (!p.full) fail_errno("memfd_create for initramfs");
   std::string bytes = read_file(base);
   bytes += overlay;
   size_t off = 0;
   while (off < bytes.size()) {
-    ssize_t n = ::write(fd.get(), bytes.data() + off, bytes.size() - off);
+    ssize_t n = ::write(p.full.get(), bytes.data() + off, bytes.size() - off);
     if (n < 0) fail_errno("write initramfs memfd");
     off += static_cast<size_t>(n);
   }
-  return fd;
+  p.base.reset(::open(base.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!p.base) fail_errno("open " + base.string());
+  // The cache file name is the hash of its content and inputs.
+  p.base_id = fmt::format("{} ({} bytes)", base.filename().string(), bytes.size() - overlay.size());
+  return p;
+}
+
+std::string random_hex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (::getrandom(raw.data(), raw.size(), 0) != static_cast<ssize_t>(raw.size())) fail_errno("getrandom");
+  std::string hex;
+  for (unsigned char c : raw) hex += fmt::format("{:02x}", c);
+  return hex;
 }
 
 }  // namespace
@@ -99,6 +121,14 @@ std::optional<std::chrono::milliseconds> effective_watchdog_timeout(const GuestR
   return t;
 }
 
+bool snapshots_enabled(const GuestRunOptions& o) {
+  if (o.interactive) return false;  // the console is the user's terminal from the first line
+  if (o.kaslr) return false;        // every restore would share one randomized layout
+  if (o.snapshot) return *o.snapshot;
+  if (const char* env = std::getenv("KTSTR_SNAPSHOT"); env && *env) return std::string(env) != "0";
+  return kSnapshotsByDefault;
+}
+
 GuestRunResult run_in_guest(const GuestRunOptions& o) {
   auto t0 = Clock::now();
   GuestRunResult res;
@@ -111,7 +141,7 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
   res.vmm = vm::choose_vmm(o.vmm);
   log::debug("VMM: {} ({})", vm::to_string(res.vmm.vmm), res.vmm.reason);
   auto backend = vm::make_backend(res.vmm);
-  Fd initrd = pack_initrd(o);
+  PackedInitrd initrd = pack_initrd(o);
 
   vm::VmSpec spec;
   spec.kernel = k.vmlinux;
@@ -120,7 +150,19 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
       fail("--kaslr boots the kernel's bzImage, but none is known for {} (found by {})", k.version, k.found_by);
     spec.kernel = k.bzimage;
   }
-  spec.initrd_fd = initrd.get();
+  spec.initrd_fd = initrd.full.get();
+  if (snapshots_enabled(o)) {
+    // The request travels in the mailbox, with this moment's wall clock
+    // and fresh entropy for the restored guest. Backends without
+    // snapshots (the own VMM) ignore it and boot from initrd_fd.
+    guest::StartEnvelope env;
+    env.request = o.request;
+    env.realtime_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+    env.seed_hex = random_hex(32);
+    spec.snapshot = vm::VmSpec::SnapshotStart{initrd.base.get(), initrd.base_id, guest::encode_envelope(env)};
+  }
   spec.topology = o.topology;
   spec.extra_cmdline = o.extra_cmdline;
   spec.memory_mb = topology::default_memory_mb(o.topology, o.memory_mb.value_or(0));

@@ -48,7 +48,14 @@ struct GuestRunOptions {
   // when the request starts a scheduler, else off; 0: off. Overridable
   // with $KTSTR_WATCHDOG_TIMEOUT_MS when unset here.
   std::optional<std::chrono::milliseconds> watchdog_timeout;
+  // Start from a snapshot of a booted guest (vm/qemu/snapshot_*) instead of
+  // booting; the backend falls back to a cold boot when it cannot. Unset:
+  // $KTSTR_SNAPSHOT (0 = off), else kSnapshotsByDefault. Never interactive.
+  std::optional<bool> snapshot;
 };
+
+inline constexpr bool kSnapshotsByDefault = true;
+bool snapshots_enabled(const GuestRunOptions& opts);
 
 struct GuestRunResult {
   vm::VmOutcome outcome;

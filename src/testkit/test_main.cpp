@@ -34,6 +34,7 @@ constexpr const char* kHelp = R"(ktstr options of a KTSTR_TEST binary (GoogleTes
   -j N, --ktstr-jobs=N      VMs at once (default: host cores and memory allow)          [KTSTR_JOBS]
   --ktstr-dry-run           print what each VM test would boot, boot nothing            [KTSTR_DRY_RUN=1]
   --ktstr-verbose           say which presets each gauntlet dropped and why
+  --ktstr-no-snapshot       cold-boot every VM (no snapshot restore)                    [KTSTR_SNAPSHOT=0]
   --ktstr-shell=NAME        boot the VM of test variant NAME with a shell instead of the test
   --ktstr-shell-exec=CMD    ... run CMD in it instead (its exit code is the binary's)
   --ktstr-help              this text
@@ -75,6 +76,7 @@ Flags take_flags(int& argc, char** argv) {
     else if (a == "--ktstr-dry-run") f.dry_run = true;
     else if (a == "--ktstr-help") f.help = true;
     else if (a == "--ktstr-verbose") f.verbose = true;
+    else if (a == "--ktstr-no-snapshot") ::setenv("KTSTR_SNAPSHOT", "0", 1);  // read by runner/guest_run
     else if (auto v = value("--ktstr-presets")) f.presets = *v;
     else if (auto v = value("--ktstr-budget")) f.budget = *v;
     else if (auto v = value("--ktstr-jobs")) f.jobs = *v;

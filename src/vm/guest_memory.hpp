@@ -24,6 +24,9 @@ class GuestMemory {
   uint64_t size() const { return total_; }
   uint64_t low_bytes() const { return low_; }
   std::vector<int> fds() const;
+  // The host mapping of backend `i` (snapshots save and fill RAM per backend).
+  size_t backend_count() const { return backends_.size(); }
+  std::span<uint8_t> backend(size_t i) const { return {backends_[i].map.data(), backends_[i].map.size()}; }
   // Host view of `len` bytes at guest-physical `gpa`, or an empty span when
   // the range is not RAM (the hole below 4 GiB), out of bounds, or crosses
   // from one backend into the next.

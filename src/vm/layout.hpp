@@ -24,6 +24,11 @@ constexpr uint64_t channel_base(uint64_t ram_bytes) {
   return top - kChannelTopGap - kChannelSize;
 }
 
+// The host -> guest mailbox (channel/mailbox.hpp) sits right below the
+// ring, reserved the same way; a restored snapshot finds its request there.
+constexpr uint64_t kMailboxSize = 256 * 1024;
+constexpr uint64_t mailbox_base(uint64_t ram_bytes) { return channel_base(ram_bytes) - kMailboxSize; }
+
 constexpr uint64_t kMinMemoryMb = 256;
 
 }  // namespace ktstr::vm::layout

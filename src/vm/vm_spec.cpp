@@ -15,6 +15,8 @@ const char* to_string(ExitKind k) {
   return "?";
 }
 
+const char* to_string(StartMode m) { return m == StartMode::ColdBoot ? "cold boot" : "snapshot restore"; }
+
 std::string tail_lines(const std::string& text, size_t lines) {
   if (lines == 0) return {};
   size_t pos = text.size();

@@ -26,7 +26,21 @@ struct VmSpec {
   std::chrono::milliseconds timeout{60000};
   bool interactive = false;          // guest console on the host terminal
   bool stream_output = true;         // echo the guest's init port live to stdout
+
+  // Set: the backend may start this VM by restoring a snapshot of a guest
+  // booted from `base_initrd_fd` and waiting in init, handing it
+  // `mailbox_payload` (channel/mailbox.hpp) instead of the request in
+  // initrd_fd. Whenever that is impossible it cold-boots from initrd_fd.
+  struct SnapshotStart {
+    int base_initrd_fd = -1;       // the initramfs without the per-run request
+    std::string base_id;           // its content identity (part of the cache key)
+    std::string mailbox_payload;   // the run's request for a restored guest
+  };
+  std::optional<SnapshotStart> snapshot;
 };
+
+enum class StartMode { ColdBoot, SnapshotRestore };
+const char* to_string(StartMode m);
 
 enum class ExitKind {
   Clean,         // guest init reported an exit code and powered off
@@ -50,6 +64,11 @@ struct VmOutcome {
   std::vector<std::string> channel_errors;   // corrupt/lost records
   std::optional<double> guest_init_uptime_s; // guest uptime when init started
   double wall_seconds = 0;                   // backend start to VM exit
+  StartMode start_mode = StartMode::ColdBoot;
+  // QEMU start to guest init holding its request (0 if it never did);
+  // a snapshot restore counts from the restoring QEMU's start.
+  double ready_seconds = 0;
+  std::string snapshot_note;                 // why a snapshot was not used (empty if none asked)
   std::string backend;                       // "qemu" or "kvm" (the own VMM)
   // Own VMM: a vCPU thread died on a signal or std::terminate and is parked
   // in its crash handler; the process must report and exit (README).

@@ -22,6 +22,9 @@ std::string kernel_cmdline(const VmSpec& spec, Accel accel) {
   if (accel == Accel::Kvm && host_cpu_is_emulated()) c += " noxsave";
   c += fmt::format(" memmap={}K${:#x} ktstr.chan={:#x},{:#x}", layout::kChannelSize / 1024, chan,
                    chan, layout::kChannelSize);
+  uint64_t mbox = layout::mailbox_base(ram);
+  c += fmt::format(" memmap={}K${:#x} ktstr.mbox={:#x},{:#x}", layout::kMailboxSize / 1024, mbox, mbox,
+                   layout::kMailboxSize);
   if (!spec.extra_cmdline.empty()) c += " " + spec.extra_cmdline;
   return c;
 }

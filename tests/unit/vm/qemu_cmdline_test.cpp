@@ -59,6 +59,12 @@ TEST(QemuCmdline, ChannelIsReservedWhereTheHostLooks) {
   std::snprintf(want, sizeof want, "memmap=1024K$%#llx ktstr.chan=%#llx,0x100000",
                 static_cast<unsigned long long>(base), static_cast<unsigned long long>(base));
   EXPECT_NE(cmdline.find(want), std::string::npos) << cmdline;
+  // The request mailbox is reserved right below the ring.
+  uint64_t mbox = layout::mailbox_base(512ull << 20);
+  EXPECT_EQ(mbox + layout::kMailboxSize, base);
+  std::snprintf(want, sizeof want, "memmap=256K$%#llx ktstr.mbox=%#llx,0x40000",
+                static_cast<unsigned long long>(mbox), static_cast<unsigned long long>(mbox));
+  EXPECT_NE(cmdline.find(want), std::string::npos) << cmdline;
   // Large guests keep the ring in low memory.
   EXPECT_EQ(layout::channel_base(16ull << 30), (2ull << 30) - layout::kChannelTopGap - layout::kChannelSize);
 }
