@@ -6,6 +6,7 @@
 #include "check/result_json.hpp"
 #include "guest/scenario_validation.hpp"
 #include "runner/guest_run.hpp"
+#include "runner/scenario_schedulers.hpp"
 #include "vm/accel.hpp"
 #include "scenario/scenario_json.hpp"
 #include "scenario/validate.hpp"
@@ -103,6 +104,11 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
     g.include_files.push_back(o.scheduler->binary);
     g.request.params["scheduler"] = o.scheduler->guest_request();
     g.extra_cmdline = o.scheduler->cmdline();
+  }
+  if (auto why = add_scenario_schedulers(s, g)) {
+    v.verdict = Verdict::Skip;
+    v.result = check::CheckResult::skip(*why);
+    return v;
   }
   g.watchdog_timeout = o.watchdog_timeout;
   auto run = run_in_guest(g);
