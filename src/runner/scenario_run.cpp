@@ -64,7 +64,9 @@ scenario::Scenario prepare_scenario(const scenario::catalog::Entry& e, const Sce
     auto wt = workload::WorkType::parse(*o.work_type);
     s = scenario::with_work_type(s, std::string(wt.name()), workload::work_type_params(wt));
   }
-  auto errors = scenario::validation_errors(s, guest::validation_context(&layout));
+  auto ctx = guest::validation_context(&layout);
+  ctx.check_scheduler = check_scheduler_choice;
+  auto errors = scenario::validation_errors(s, ctx);
   if (!errors.empty()) {
     std::string msg = fmt::format("scenario {} is invalid:", s.name);
     for (const auto& err : errors) msg += "\n  " + err;

@@ -11,6 +11,25 @@
 
 namespace ktstr::runner {
 
+namespace {
+std::string joined_flags(const scenario::SchedulerChoice& c) {
+  std::string flags;
+  for (const auto& f : c.flags) flags += (flags.empty() ? "" : ",") + f;
+  return flags;
+}
+}  // namespace
+
+std::optional<std::string> check_scheduler_choice(const scenario::SchedulerChoice& c) {
+  try {
+    scheduler::SchedulerDef def = scheduler::scheduler_def_for(c.name);
+    scheduler::Profile profile = scheduler::parse_flag_selection(def, joined_flags(c));
+    if (!scheduler::SchedulerRegistry::builtin().find(c.name)) scheduler::scheduler_ref_for(def, profile, c.args);
+  } catch (const Error& e) {
+    return fmt::format("scheduler '{}': {}", c.key(), e.what());
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> add_scenario_schedulers(const scenario::Scenario& s, GuestRunOptions& g) {
   // Each transition may take a stop (up to ~7 s) and a start (up to the 8 s
   // attach timeout): budget for it so the VM deadline stays honest.
@@ -22,10 +41,8 @@ std::optional<std::string> add_scenario_schedulers(const scenario::Scenario& s, 
   if (!launches.is_object()) launches = nlohmann::json::object();
   for (const auto& c : choices) {
     scheduler::SchedulerDef def = scheduler::scheduler_def_for(c.name);
-    std::string flags;
-    for (const auto& f : c.flags) flags += (flags.empty() ? "" : ",") + f;
     // An unknown flag is the scenario's mistake: it propagates (exit 2).
-    scheduler::Profile profile = scheduler::parse_flag_selection(def, flags);
+    scheduler::Profile profile = scheduler::parse_flag_selection(def, joined_flags(c));
     scheduler::SchedulerRef ref;
     try {
       ref = scheduler::scheduler_ref_for(def, profile, c.args);

@@ -18,4 +18,10 @@ namespace ktstr::runner {
 // ktstr::Error (exit 2) for an unknown flag.
 std::optional<std::string> add_scenario_schedulers(const scenario::Scenario& s, GuestRunOptions& g);
 
+// For ValidationContext::check_scheduler: an unknown flag of a known
+// scheduler, or a name that is neither registered nor a binary found here,
+// is the scenario's mistake (exit 2 before any VM boots). A registered
+// scheduler that is merely not built passes: the run skips with the reason.
+std::optional<std::string> check_scheduler_choice(const scenario::SchedulerChoice& c);
+
 }  // namespace ktstr::runner
