@@ -20,6 +20,7 @@ struct KselftestArgs {
   std::string runner;
   std::vector<std::string> append;
   unsigned timeout_s = 0;
+  uint64_t memory_mb = 0;
   bool json = false;
   bool stream = false;
 };
@@ -33,6 +34,7 @@ int run_kselftest(const KselftestArgs& a) {
   o.filter = a.filter;
   o.extra_cmdline = a.append;
   if (a.timeout_s) o.timeout = std::chrono::seconds(a.timeout_s);
+  if (a.memory_mb) o.memory_mb = a.memory_mb;
   o.stream = a.stream;
   if (!a.json)
     log::info("running the kernel's sched_ext selftests{} on {}", a.filter.empty() ? "" : " matching '" + a.filter + "'",
@@ -49,6 +51,7 @@ int run_kselftest(const KselftestArgs& a) {
                               {"reason", t.reason},
                               {"output", t.output}});
     if (!run.vm_failure.empty()) j["vm_failure"] = run.vm_failure;
+    if (run.runner_exit) j["runner_exit"] = *run.runner_exit;
     std::puts(j.dump(2).c_str());
   } else {
     for (const auto& t : run.tests) {
@@ -78,6 +81,7 @@ void add_kselftest_command(CLI::App& app, Action& selected) {
       ->check(CLI::ExistingFile);
   sub->add_option("--append", args->append, "Extra guest kernel argument (repeatable)");
   sub->add_option("--timeout", args->timeout_s, "VM deadline in seconds (default grows with the number of tests)");
+  sub->add_option("--memory-mb", args->memory_mb, "Guest memory (default max(CPUs x 64, 1024): init_enable_count forks 1024 tasks)");
   sub->add_flag("--json", args->json, "Machine-readable results on stdout");
   sub->add_flag("--stream", args->stream, "Echo the runner's output live");
   sub->callback([&selected, args] { selected = [args] { return run_kselftest(*args); }; });

@@ -13,6 +13,10 @@ namespace ktstr::runner {
 
 namespace fs = std::filesystem;
 
+namespace {
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+}  // namespace
+
 fs::path default_selftest_runner() { return cache_root() / "kselftests" / "sched_ext" / "runner"; }
 
 std::vector<std::string> list_selftests(const fs::path& runner) {
@@ -61,6 +65,9 @@ KselftestRun run_kselftests(const KselftestOptions& o) {
   g.topology = o.topology;
   g.kernel = o.kernel;
   g.timeout = o.timeout;
+  // init_enable_count forks 1024 children: under ktstr's usual 256 MiB
+  // the guest hangs in reclaim (RCU stalls, VM deadline); 1 GiB passes.
+  g.memory_mb = o.memory_mb.value_or(std::max<uint64_t>(kSelftestMemoryMb, 64 * o.topology.cpus()));
   g.include_files = {runner};
   g.extra_cmdline = run.cmdline;
   g.stream_output = o.stream;
@@ -74,6 +81,11 @@ KselftestRun run_kselftests(const KselftestOptions& o) {
   run.seconds = r.total_seconds;
   auto parsed = parse_selftest_output(r.outcome.init_output);
   if (r.outcome.kind != vm::ExitKind::Clean) run.vm_failure = describe_failure(r.outcome);
+  else run.runner_exit = r.outcome.guest_exit_code;
+  // Why a test was cut short: the VM's end, or the runner's exit status.
+  std::string ended = !run.vm_failure.empty() ? first_line(run.vm_failure)
+                      : run.runner_exit       ? fmt::format("the runner exited with status {}", *run.runner_exit)
+                                              : std::string("the runner ended");
 
   for (const auto& name : run.selected) {
     auto it = std::find_if(parsed.tests.begin(), parsed.tests.end(), [&](const auto& t) { return t.name == name; });
@@ -82,10 +94,12 @@ KselftestRun run_kselftests(const KselftestOptions& o) {
       t = *it;
     } else {
       t.name = name;
-      t.reason = run.vm_failure.empty() ? "never started (the runner ended before it)"
-                                        : "never started (the VM ended before it)";
+      t.reason = "never started: " + ended;
     }
-    if (t.status == SelftestResult::Status::unfinished) t.status = SelftestResult::Status::fail;
+    if (t.status == SelftestResult::Status::unfinished) {
+      t.status = SelftestResult::Status::fail;
+      if (it != parsed.tests.end()) t.reason += " (" + ended + ")";
+    }
     (t.status == SelftestResult::Status::pass   ? run.passed
      : t.status == SelftestResult::Status::skip ? run.skipped
                                                 : run.failed)++;

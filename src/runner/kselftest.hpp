@@ -30,6 +30,9 @@ std::vector<std::string> select_selftests(const std::vector<std::string>& all, c
 // wants nohz_full CPUs (every CPU but 0, which stays the housekeeper).
 std::string selftest_cmdline(const std::vector<std::string>& selected, const vm::VmTopology& t);
 
+// Default guest memory (MiB) for a selftests VM.
+inline constexpr uint64_t kSelftestMemoryMb = 1024;
+
 struct KselftestOptions {
   vm::VmTopology topology;
   std::optional<std::string> kernel;
@@ -37,6 +40,7 @@ struct KselftestOptions {
   std::string filter;
   std::vector<std::string> extra_cmdline;
   std::optional<std::chrono::seconds> timeout;
+  std::optional<uint64_t> memory_mb;  // default: kSelftestMemoryMb (or 64 per CPU if more)
   bool stream = false;  // echo the runner's output live
 };
 
@@ -45,6 +49,7 @@ struct KselftestRun {
   std::string cmdline;           // what was appended to the kernel command line
   std::vector<SelftestResult> tests;  // one per selected test, in run order
   std::string vm_failure;        // the VM did not end cleanly: why (with console tail)
+  std::optional<int> runner_exit;  // the runner's exit code in the guest
   double seconds = 0;
   size_t passed = 0, failed = 0, skipped = 0;
 };
