@@ -268,6 +268,7 @@ class Executor {
       check::GroupInput in;
       in.cgroup = g.cgroup.empty() ? "<harness>" : g.cgroup;
       in.work_type = g.work.type;
+      in.expected_nodes = g.work.mem_policy.expected_nodes();
       // Time a freeze op held the workers is not a scheduling gap.
       std::vector<std::pair<uint64_t, uint64_t>> frozen;
       if (!g.cgroup.empty())
