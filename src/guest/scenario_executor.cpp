@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 #include <memory>
 #include <thread>
 
@@ -196,7 +197,35 @@ class Executor {
     if (def.frozen) freeze(def.name);
   }
 
+  // Workers throttled by cpu.max may not get the CPU to write their reports
+  // before the stop timeout (seen under TCG on a loaded host: "did not
+  // stop in time; killed"); the measured window is closed by now, so the
+  // quota is lifted before their groups stop.
+  template <typename Pred>
+  void lift_bandwidth(Pred pred) {
+    for (const auto& g : live_) {
+      if (!pred(*g)) continue;
+      for (auto it = capped_.begin(); it != capped_.end();) {
+        const std::string& c = *it;
+        if (g->cgroup == c || g->cgroup.rfind(c + "/", 0) == 0) {
+          try {
+            cg_.write_control(c, "cpu.max", "max");
+          } catch (const std::exception&) {
+            // Already gone with its cgroup: nothing to lift.
+          }
+          it = capped_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }
+
   void set_controls(const std::string& name, const scenario::CgroupControls& c) {
+    if (c.cpu_max) {
+      if (c.cpu_max->quota_us) capped_.insert(name);
+      else capped_.erase(name);
+    }
     apply_controls(cg_, name, c);
     tracker_.on_controls(name, c);
     event(fmt::format("cgroup {} {}", name, c.describe()));
@@ -258,6 +287,7 @@ class Executor {
 
   template <typename Pred>
   void stop_groups(Pred pred) {
+    lift_bandwidth(pred);
     for (auto it = live_.begin(); it != live_.end();) {
       if (!pred(**it)) {
         ++it;
@@ -499,6 +529,7 @@ class Executor {
   ControlTracker tracker_;
   std::vector<std::unique_ptr<LiveGroup>> live_;
   std::map<std::string, CgroupState> cgroups_;
+  std::set<std::string> capped_;  // cgroups with a cpu.max quota in force
   std::vector<check::GroupInput> finished_;
   std::map<std::string, LivePayload> payloads_;
   std::vector<std::string> payload_failures_;
