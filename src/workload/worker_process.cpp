@@ -86,8 +86,8 @@ WorkerReport run(const WorkerLaunch& l) {
   }
   r.work_units = ctx.work_units();
   r.iterations = ctx.iterations();
+  if (ctx.numa_at_stop()) r.numa_pages = *ctx.numa_at_stop();
   ctx.probe().finish(r);
-  if (ctx.numa_at_stop() && !ctx.numa_at_stop()->empty()) r.numa_pages = *ctx.numa_at_stop();
   r.exit_code = 0;
   return r;
 }
