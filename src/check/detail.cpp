@@ -6,7 +6,7 @@
 namespace ktstr::check {
 namespace {
 
-constexpr std::array<std::pair<DetailKind, std::string_view>, 13> kNames{{
+constexpr std::array<std::pair<DetailKind, std::string_view>, 16> kNames{{
     {DetailKind::starvation, "starvation"},
     {DetailKind::fairness, "fairness"},
     {DetailKind::gap, "gap"},
@@ -16,6 +16,9 @@ constexpr std::array<std::pair<DetailKind, std::string_view>, 13> kNames{{
     {DetailKind::iteration_rate, "iteration_rate"},
     {DetailKind::migration, "migration"},
     {DetailKind::numa, "numa"},
+    {DetailKind::weighted_share, "weighted_share"},
+    {DetailKind::bandwidth, "bandwidth"},
+    {DetailKind::freeze, "freeze"},
     {DetailKind::monitor, "monitor"},
     {DetailKind::scheduler, "scheduler"},
     {DetailKind::guest, "guest"},

@@ -57,8 +57,15 @@ std::string format_details(const CheckResult& r) {
   return out;
 }
 
+std::string format_controls(const Stats& s) {
+  if (s.controls.empty()) return "";
+  std::string out = "cgroup controls:\n";
+  for (const auto& c : s.controls) out += fmt::format("  [{}] {}\n", c.check, c.text);
+  return out;
+}
+
 std::string format_stats(const Stats& s) {
-  if (s.cgroups.empty()) return "";
+  if (s.cgroups.empty()) return format_controls(s);
   std::vector<Row> rows{{"cgroup", "workers", "cpus", "off-cpu% avg/min/max", "spread%", "max gap", "migrations",
                          "wake us p99/med", "wake cv", "iterations", "run delay us mean/max"}};
   for (const auto& c : s.cgroups) rows.push_back(cgroup_row(c));
@@ -68,7 +75,7 @@ std::string format_stats(const Stats& s) {
                   pair1(s.worst_p99_wake_latency_us, s.worst_median_wake_latency_us),
                   fmt::format("{:.2f}", s.worst_wake_latency_cv), fmt::format("{}", s.total_iterations),
                   pair1(s.worst_mean_run_delay_us, s.worst_run_delay_us)});
-  return "stats:\n" + align(rows);
+  return "stats:\n" + align(rows) + format_controls(s);
 }
 
 std::string format_report(const CheckResult& r) {

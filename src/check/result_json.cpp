@@ -82,6 +82,22 @@ void from_json(const json& j, CgroupStats& c) {
   if (auto it = j.find("page_locality"); it != j.end() && !it->is_null()) c.page_locality = it->get<double>();
 }
 
+void to_json(json& j, const ControlStats& c) {
+  j = json{{"check", c.check},       {"cgroup", c.cgroup},     {"window", c.window},
+           {"measured", c.measured}, {"expected", c.expected}, {"text", c.text}};
+}
+
+void from_json(const json& j, ControlStats& c) {
+  expect_object(j, "control stats");
+  c = ControlStats{};
+  get_opt(j, "check", c.check);
+  get_opt(j, "cgroup", c.cgroup);
+  get_opt(j, "window", c.window);
+  get_opt(j, "measured", c.measured);
+  get_opt(j, "expected", c.expected);
+  get_opt(j, "text", c.text);
+}
+
 void to_json(json& j, const Stats& s) {
   j = json{{"cgroups", s.cgroups},
            {"total_workers", s.total_workers},
@@ -97,6 +113,7 @@ void to_json(json& j, const Stats& s) {
            {"worst_wake_latency_cv", s.worst_wake_latency_cv},
            {"worst_mean_run_delay_us", s.worst_mean_run_delay_us},
            {"worst_run_delay_us", s.worst_run_delay_us}};
+  if (!s.controls.empty()) j["controls"] = s.controls;
 }
 
 void from_json(const json& j, Stats& s) {
@@ -105,6 +122,7 @@ void from_json(const json& j, Stats& s) {
   std::vector<CgroupStats> groups;
   get_opt(j, "cgroups", groups);
   for (auto& g : groups) s.add(std::move(g));
+  get_opt(j, "controls", s.controls);
 }
 
 void to_json(json& j, const CheckResult& r) {

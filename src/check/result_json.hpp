@@ -13,6 +13,8 @@ void to_json(nlohmann::json& j, const Detail& d);
 void from_json(const nlohmann::json& j, Detail& d);
 void to_json(nlohmann::json& j, const CgroupStats& c);
 void from_json(const nlohmann::json& j, CgroupStats& c);
+void to_json(nlohmann::json& j, const ControlStats& c);
+void from_json(const nlohmann::json& j, ControlStats& c);
 // Roll-ups are written for record readers; parsing recomputes them from the
 // groups so they can never disagree.
 void to_json(nlohmann::json& j, const Stats& s);

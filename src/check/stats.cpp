@@ -105,6 +105,7 @@ void Stats::add(CgroupStats c) {
 
 void Stats::merge(const Stats& other) {
   for (const auto& c : other.cgroups) add(c);
+  controls.insert(controls.end(), other.controls.begin(), other.controls.end());
 }
 
 }  // namespace ktstr::check

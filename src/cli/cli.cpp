@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   add_topo_command(app, selected);
   add_verifier_command(app, selected);
   add_nested_rig_command(app, selected);
+  add_kselftest_command(app, selected);
 
   try {
     app.parse(argc, argv);

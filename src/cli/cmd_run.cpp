@@ -111,6 +111,11 @@ runner::ScenarioVerdict run_on_host(const catalog::Entry& e, const runner::Scena
     return v;
   }
   auto s = runner::prepare_scenario(e, o);
+  if (scenario::count_scheduler_ops(s)) {
+    v.verdict = runner::Verdict::Skip;
+    v.result = check::CheckResult::skip("its scheduler lifecycle ops need a VM (--host runs the host's scheduler)");
+    return v;
+  }
   guest::ExecOptions eo;
   eo.layout = layout;
   eo.thresholds = check::Thresholds::layered({}, s.thresholds);

@@ -18,5 +18,6 @@ void add_schedulers_command(CLI::App& app, Action& selected);
 void add_topo_command(CLI::App& app, Action& selected);
 void add_verifier_command(CLI::App& app, Action& selected);
 void add_nested_rig_command(CLI::App& app, Action& selected);
+void add_kselftest_command(CLI::App& app, Action& selected);
 
 }  // namespace ktstr::cli

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -37,8 +39,10 @@ fs::path find_cgroup2_mount() {
 }
 }  // namespace
 
-CgroupManager::CgroupManager(std::string root_name, fs::path mount)
+CgroupManager::CgroupManager(std::string root_name, fs::path mount, std::vector<std::string> extra_controllers)
     : mount_(mount.empty() ? find_cgroup2_mount() : std::move(mount)), root_(mount_ / root_name) {
+  for (auto& c : extra_controllers)
+    if (std::find(controllers_.begin(), controllers_.end(), c) == controllers_.end()) controllers_.push_back(c);
   if (!fs::exists(mount_ / "cgroup.controllers"))
     fail("{} is not a cgroup v2 mount (no cgroup.controllers)", mount_.string());
   std::error_code ec;
@@ -84,10 +88,10 @@ void CgroupManager::write(const fs::path& file, const std::string& value) const 
 }
 
 void CgroupManager::enable_controllers(const fs::path& dir) const {
-  std::string available = trim(try_read_file(dir / "cgroup.controllers").value_or(""));
-  for (const char* c : {"cpuset", "cpu"}) {
-    if (available.find(c) == std::string::npos) continue;
-    write(dir / "cgroup.subtree_control", std::string("+") + c);
+  auto available = split(trim(try_read_file(dir / "cgroup.controllers").value_or("")), ' ');
+  for (const auto& c : controllers_) {
+    if (std::find(available.begin(), available.end(), c) == available.end()) continue;
+    write(dir / "cgroup.subtree_control", "+" + c);
   }
 }
 
@@ -149,6 +153,65 @@ size_t CgroupManager::move_all(const std::string& from, const std::string& to) {
 }
 
 void CgroupManager::remove(const std::string& name) { remove_tree(path(name)); }
+
+void CgroupManager::write_control(const std::string& name, const std::string& file, const std::string& value) {
+  fs::path f = path(name) / file;
+  if (!fs::exists(f)) {
+    // Controller files appear only when the parent enables the controller
+    // in its cgroup.subtree_control.
+    std::string controller = file.substr(0, file.find('.'));
+    fs::path parent = path(name).parent_path();
+    fail("cgroup {}: cannot set {}: the {} controller is not enabled in its parent {} (cgroup.subtree_control: "
+         "'{}', available there: '{}')",
+         name, file, controller, parent.string(), trim(try_read_file(parent / "cgroup.subtree_control").value_or("")),
+         trim(try_read_file(parent / "cgroup.controllers").value_or("")));
+  }
+  write(f, value);
+}
+
+std::string CgroupManager::read_control(const std::string& name, const std::string& file) const {
+  return trim(read_file(path(name) / file));
+}
+
+namespace {
+// "key value" lines (cgroup.events, cpu.stat).
+std::optional<uint64_t> keyed_value(const std::string& text, std::string_view key) {
+  std::istringstream in(text);
+  std::string k;
+  uint64_t v;
+  while (in >> k >> v)
+    if (k == key) return v;
+  return std::nullopt;
+}
+}  // namespace
+
+bool CgroupManager::frozen(const std::string& name) const {
+  return keyed_value(try_read_file(path(name) / "cgroup.events").value_or(""), "frozen").value_or(0) == 1;
+}
+
+bool CgroupManager::populated(const std::string& name) const {
+  return keyed_value(try_read_file(path(name) / "cgroup.events").value_or(""), "populated").value_or(0) == 1;
+}
+
+void CgroupManager::set_frozen(const std::string& name, bool frozen_state, std::chrono::milliseconds timeout) {
+  write_control(name, "cgroup.freeze", frozen_state ? "1" : "0");
+  auto deadline = Clock::now() + timeout;
+  while (frozen(name) != frozen_state) {
+    if (Clock::now() >= deadline)
+      fail("cgroup {}: cgroup.events still says frozen {} {:.1f} s after writing cgroup.freeze = {}", name,
+           frozen_state ? 0 : 1, timeout.count() / 1000.0, frozen_state ? 1 : 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+CgroupManager::CpuStat CgroupManager::cpu_stat(const std::string& name) const {
+  std::string text = try_read_file(path(name) / "cpu.stat").value_or("");
+  CpuStat s;
+  s.usage_us = keyed_value(text, "usage_usec").value_or(0);
+  s.nr_throttled = keyed_value(text, "nr_throttled").value_or(0);
+  s.throttled_us = keyed_value(text, "throttled_usec").value_or(0);
+  return s;
+}
 
 void CgroupManager::remove_tree(const fs::path& dir) const {
   if (!fs::exists(dir)) return;

@@ -19,7 +19,10 @@ class CgroupManager {
   // killing whatever still runs in it.
   // `mount` empty: the first cgroup2 mount in /proc/mounts (on hybrid v1/v2
   // hosts that is /sys/fs/cgroup/unified, often without controllers).
-  explicit CgroupManager(std::string root_name = "ktstr", std::filesystem::path mount = {});
+  // `extra_controllers` ("pids", "memory") are enabled down the tree too
+  // when the hierarchy offers them (a scenario that sets pids.max needs it).
+  explicit CgroupManager(std::string root_name = "ktstr", std::filesystem::path mount = {},
+                         std::vector<std::string> extra_controllers = {});
   ~CgroupManager();
   CgroupManager(const CgroupManager&) = delete;
   CgroupManager& operator=(const CgroupManager&) = delete;
@@ -42,6 +45,24 @@ class CgroupManager {
   // removes it bottom-up.
   void remove(const std::string& name);
 
+  // A control file of the cgroup ("cpu.weight"): written with the same
+  // retries as every write; a file its parent's controllers do not provide
+  // fails with a message saying which controller is missing where.
+  void write_control(const std::string& name, const std::string& file, const std::string& value);
+  std::string read_control(const std::string& name, const std::string& file) const;
+  // cgroup.freeze, then waits (bounded) until cgroup.events reports the
+  // new state; throws with what it saw if the kernel never gets there.
+  void set_frozen(const std::string& name, bool frozen,
+                  std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+  bool frozen(const std::string& name) const;
+  // "populated 1" in cgroup.events: tasks in it or below.
+  bool populated(const std::string& name) const;
+
+  struct CpuStat {
+    uint64_t usage_us = 0, nr_throttled = 0, throttled_us = 0;
+  };
+  CpuStat cpu_stat(const std::string& name) const;
+
  private:
   void write(const std::filesystem::path& file, const std::string& value) const;
   void enable_controllers(const std::filesystem::path& dir) const;
@@ -51,6 +72,7 @@ class CgroupManager {
 
   std::filesystem::path mount_;
   std::filesystem::path root_;
+  std::vector<std::string> controllers_{"cpuset", "cpu"};
   std::chrono::milliseconds write_timeout_{2000};
 };
 

@@ -48,6 +48,7 @@ int run_scenario_action(const nlohmann::json& params, Publisher& pub) {
   eo.thresholds = thresholds;
   eo.layout = layout;
   eo.abort_check = sched.abort_check();
+  eo.schedulers = &sched;
   eo.event = [&](const std::string& e) {
     pub.publish(channel::MsgType::Event, nlohmann::json{{"event", e}}.dump());
   };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 #include <memory>
 #include <thread>
 
@@ -10,7 +11,10 @@
 
 #include "check/cpulist.hpp"
 #include "check/worker_checks.hpp"
+#include "check/control_checks.hpp"
+#include "guest/cgroup_controls.hpp"
 #include "guest/cgroup_manager.hpp"
+#include "guest/control_tracker.hpp"
 #include "guest/worker_adapter.hpp"
 #include "scenario/affinity.hpp"
 #include "scenario/overload.hpp"
@@ -28,6 +32,7 @@ struct LiveGroup {
   scenario::Work work;
   workload::WorkerGroup group;
   int owner;  // step index, or kBackdrop
+  Clock::time_point released;  // when start() let the workers run
   // Union of every cpuset the framework gave this group's cgroup while it
   // ran (isolation judges against what ktstr itself allowed).
   bool unrestricted = false;
@@ -46,7 +51,8 @@ struct CgroupState {
 
 class Executor {
  public:
-  Executor(const scenario::Scenario& s, const ExecOptions& o) : s_(s), o_(o), cg_(o.cgroup_root) {}
+  Executor(const scenario::Scenario& s, const ExecOptions& o)
+      : s_(s), o_(o), cg_(o.cgroup_root, {}, needed_controllers(s)), tracker_(cg_, Clock::now()) {}
 
   ExecOutcome run() {
     deadline_ = Clock::now() + s_.settle + s_.duration;
@@ -63,7 +69,9 @@ class Executor {
       const auto& st = s_.steps[i];
       for (const auto& op : st.ops) apply(op, step);
       for (const auto& def : st.cgroups) create_def(def, step);
+      tracker_.open_window(fmt::format("step {}", step + 1));
       hold(st, step);
+      tracker_.close_window();
       teardown(step);
     }
     return finish();
@@ -74,8 +82,30 @@ class Executor {
     if (o_.event) o_.event(e);
   }
 
+  // pids and memory are enabled only for scenarios that limit them: they
+  // are domain controllers with rules of their own (no tasks in inner cgroups).
+  static std::vector<std::string> needed_controllers(const scenario::Scenario& s) {
+    std::vector<std::string> out;
+    auto note = [&](const scenario::CgroupControls& c) {
+      for (auto& name : c.controllers())
+        if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    };
+    auto ops = [&](const std::vector<scenario::Op>& v) {
+      for (const auto& o : v)
+        if (auto* x = std::get_if<scenario::op::SetCgroup>(&o)) note(x->controls);
+    };
+    for (const auto& d : s.backdrop.cgroups) note(d.controls);
+    ops(s.backdrop.ops);
+    for (const auto& st : s.steps) {
+      for (const auto& d : st.cgroups) note(d.controls);
+      ops(st.ops);
+    }
+    return out;
+  }
+
   // Sleeps in slices, polling the abort check; false if aborted.
   bool sleep_checked(std::chrono::milliseconds total) {
+    if (!abort_.empty()) return false;
     auto until = Clock::now() + total;
     while (Clock::now() < until) {
       if (o_.abort_check) {
@@ -162,7 +192,77 @@ class Executor {
 
   void create_def(const scenario::CgroupDef& def, int owner) {
     create_cgroup(def.name, def.cpuset, owner);
+    if (!def.controls.empty()) set_controls(def.name, def.controls);
     for (const auto& w : def.effective_works()) spawn(def.name, w, owner);
+    if (def.frozen) freeze(def.name);
+  }
+
+  // Workers throttled by cpu.max may not get the CPU to write their reports
+  // before the stop timeout (seen under TCG on a loaded host: "did not
+  // stop in time; killed"); the measured window is closed by now, so the
+  // quota is lifted before their groups stop.
+  template <typename Pred>
+  void lift_bandwidth(Pred pred) {
+    for (const auto& g : live_) {
+      if (!pred(*g)) continue;
+      for (auto it = capped_.begin(); it != capped_.end();) {
+        const std::string& c = *it;
+        if (g->cgroup == c || g->cgroup.rfind(c + "/", 0) == 0) {
+          try {
+            cg_.write_control(c, "cpu.max", "max");
+          } catch (const std::exception&) {
+            // Already gone with its cgroup: nothing to lift.
+          }
+          it = capped_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }
+
+  void set_controls(const std::string& name, const scenario::CgroupControls& c) {
+    if (c.cpu_max) {
+      if (c.cpu_max->quota_us) capped_.insert(name);
+      else capped_.erase(name);
+    }
+    apply_controls(cg_, name, c);
+    tracker_.on_controls(name, c);
+    event(fmt::format("cgroup {} {}", name, c.describe()));
+  }
+
+  uint32_t workers_under(const std::string& name) const {
+    uint32_t n = 0;
+    for (const auto& g : live_)
+      if (g->cgroup == name || g->cgroup.rfind(name + "/", 0) == 0) n += static_cast<uint32_t>(g->group.size());
+    return n;
+  }
+
+  void freeze(const std::string& name) {
+    cg_.set_frozen(name, true);
+    tracker_.on_freeze(name, workers_under(name));
+    event(fmt::format("froze {}", name));
+  }
+
+  void thaw(const std::string& name) {
+    tracker_.on_thaw(name);
+    cg_.set_frozen(name, false);
+    event(fmt::format("thawed {}", name));
+  }
+
+  // Scheduler lifecycle op: a failure aborts the scenario with its verdict.
+  template <typename F>
+  void scheduler_op(const char* what, F&& call) {
+    if (!o_.schedulers)
+      fail("op {}: scheduler lifecycle ops need ktstr's guest (they cannot run with --host)", what);
+    event(fmt::format("{} begins", what));
+    std::string why = call(*o_.schedulers);
+    if (!why.empty()) {
+      abort_ = why;
+      event(fmt::format("{} failed: {}", what, why));
+      return;
+    }
+    event(fmt::format("{} done", what));
   }
 
   void spawn(const std::string& cgroup, const scenario::Work& w, int owner) {
@@ -179,7 +279,7 @@ class Executor {
     if (!cgroup.empty())
       for (pid_t p : group.pids()) cg_.move_task(cgroup, p);
     group.start();
-    auto live = std::make_unique<LiveGroup>(LiveGroup{cgroup, w, std::move(group), owner});
+    auto live = std::make_unique<LiveGroup>(LiveGroup{cgroup, w, std::move(group), owner, Clock::now()});
     live_.push_back(std::move(live));
     refresh_allowed();
     event(fmt::format("spawn {} x{} in {}", w.type, count, cgroup.empty() ? "<harness>" : cgroup));
@@ -187,6 +287,7 @@ class Executor {
 
   template <typename Pred>
   void stop_groups(Pred pred) {
+    lift_bandwidth(pred);
     for (auto it = live_.begin(); it != live_.end();) {
       if (!pred(**it)) {
         ++it;
@@ -197,26 +298,48 @@ class Executor {
       check::GroupInput in;
       in.cgroup = g.cgroup.empty() ? "<harness>" : g.cgroup;
       in.work_type = g.work.type;
-      for (const auto& r : reports) in.workers.push_back(to_worker_stats(r));
+      in.expected_nodes = g.work.mem_policy.expected_nodes();
+      // Time a freeze op held the workers is not a scheduling gap.
+      std::vector<std::pair<uint64_t, uint64_t>> frozen;
+      if (!g.cgroup.empty())
+        for (auto [a, b] : tracker_.frozen_spans(g.cgroup)) {
+          if (b <= g.released) continue;
+          auto rel = [&](Clock::time_point t) {
+            return static_cast<uint64_t>(
+                std::chrono::duration_cast<std::chrono::nanoseconds>(std::max(t, g.released) - g.released).count());
+          };
+          frozen.push_back({rel(a), rel(b)});
+        }
+      for (const auto& r : reports) {
+        in.workers.push_back(to_worker_stats(r));
+        if (!frozen.empty()) check::discount_frozen(in.workers.back(), frozen);
+      }
       if (!g.cgroup.empty() && !g.unrestricted) in.cpuset = g.allowed;
       finished_.push_back(std::move(in));
       it = live_.erase(it);
     }
   }
 
-  void remove_cgroup(const std::string& name) {
+  // `by_op`: an explicit remove_cgroup (a frozen cgroup removed on purpose
+  // did not starve); otherwise its step or the scenario ended.
+  void remove_cgroup(const std::string& name, bool by_op = false) {
     auto under = [&](const std::string& c) { return c == name || c.rfind(name + "/", 0) == 0; };
+    // Frozen workers cannot report: thaw them first.
+    auto frozen = tracker_.frozen_under(name);
+    tracker_.on_cgroup_end(name, by_op);
+    for (const auto& c : frozen) cg_.set_frozen(c, false);
     stop_groups([&](const LiveGroup& g) { return under(g.cgroup); });
     cg_.remove(name);
     for (auto it = cgroups_.begin(); it != cgroups_.end();) it = under(it->first) ? cgroups_.erase(it) : ++it;
   }
 
   void apply(const scenario::Op& op, int step) {
+    if (!abort_.empty()) return;
     std::visit(scenario::Overload{
                    [&](const scenario::op::AddCgroup& o) { create_cgroup(o.cgroup, o.cpuset, step); },
                    [&](const scenario::op::RemoveCgroup& o) {
                      require_cgroup(o.cgroup, "remove_cgroup");
-                     remove_cgroup(o.cgroup);
+                     remove_cgroup(o.cgroup, true);
                    },
                    [&](const scenario::op::SetCpuset& o) {
                      require_cgroup(o.cgroup, "set_cpuset");
@@ -276,6 +399,30 @@ class Executor {
                    [&](const scenario::op::RunPayload& o) { run_payload(o, step); },
                    [&](const scenario::op::WaitPayload& o) { wait_payload(o); },
                    [&](const scenario::op::KillPayload& o) { kill_payload(o.payload); },
+                   [&](const scenario::op::SetCgroup& o) {
+                     require_cgroup(o.cgroup, "set_cgroup");
+                     set_controls(o.cgroup, o.controls);
+                   },
+                   [&](const scenario::op::Freeze& o) {
+                     require_cgroup(o.cgroup, "freeze");
+                     freeze(o.cgroup);
+                   },
+                   [&](const scenario::op::Thaw& o) {
+                     require_cgroup(o.cgroup, "thaw");
+                     thaw(o.cgroup);
+                   },
+                   [&](const scenario::op::AttachScheduler& o) {
+                     scheduler_op("attach_scheduler", [&](SchedulerControl& c) { return c.attach(o.scheduler); });
+                   },
+                   [&](const scenario::op::DetachScheduler&) {
+                     scheduler_op("detach_scheduler", [&](SchedulerControl& c) { return c.detach(); });
+                   },
+                   [&](const scenario::op::RestartScheduler&) {
+                     scheduler_op("restart_scheduler", [&](SchedulerControl& c) { return c.restart(); });
+                   },
+                   [&](const scenario::op::ReplaceScheduler& o) {
+                     scheduler_op("replace_scheduler", [&](SchedulerControl& c) { return c.replace(o.scheduler); });
+                   },
                },
                op);
   }
@@ -357,10 +504,20 @@ class Executor {
   }
 
   ExecOutcome finish() {
+    tracker_.close_window();  // cut short by an abort
+    // What is still frozen at the end never thawed; thaw it so its workers
+    // can report.
+    for (const auto& [name, state] : cgroups_) {
+      if (name.find('/') != std::string::npos) continue;
+      auto frozen = tracker_.frozen_under(name);
+      tracker_.on_cgroup_end(name, false);
+      for (const auto& c : frozen) cg_.set_frozen(c, false);
+    }
     stop_groups([](const LiveGroup&) { return true; });
     ExecOutcome out;
     payloads_.clear();
     out.result = check::check_groups(finished_, o_.thresholds);
+    out.result.merge(tracker_.result(o_.thresholds));
     for (const auto& f : payload_failures_) out.result.fail(check::DetailKind::guest, f);
     out.abort_reason = abort_;
     return out;
@@ -369,8 +526,10 @@ class Executor {
   const scenario::Scenario& s_;
   const ExecOptions& o_;
   CgroupManager cg_;
+  ControlTracker tracker_;
   std::vector<std::unique_ptr<LiveGroup>> live_;
   std::map<std::string, CgroupState> cgroups_;
+  std::set<std::string> capped_;  // cgroups with a cpu.max quota in force
   std::vector<check::GroupInput> finished_;
   std::map<std::string, LivePayload> payloads_;
   std::vector<std::string> payload_failures_;

@@ -7,6 +7,7 @@
 
 #include "check/result.hpp"
 #include "check/thresholds.hpp"
+#include "guest/scheduler_control.hpp"
 #include "scenario/cpu_layout.hpp"
 #include "scenario/scenario.hpp"
 
@@ -20,6 +21,9 @@ struct ExecOptions {
   std::function<std::string()> abort_check;
   // Stimulus events ("step 1 start", "op set_cpuset cg_0 0-1") for the timeline.
   std::function<void(const std::string&)> event;
+  // Scheduler lifecycle ops go here; null (no VM, e.g. --host): such ops
+  // fail the scenario with a message saying so.
+  SchedulerControl* schedulers = nullptr;
   uint64_t seed = 1;
   std::string cgroup_root = "ktstr";
 };

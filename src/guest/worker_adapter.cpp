@@ -1,5 +1,8 @@
 #include "guest/worker_adapter.hpp"
 
+#include <linux/mempolicy.h>
+
+#include "util/error.hpp"
 #include "workload/work_type_params.hpp"
 
 namespace ktstr::guest {
@@ -46,12 +49,35 @@ workload::SchedPolicy to_workload_policy(const scenario::SchedPolicy& p) {
   return workload::SchedPolicy::normal();
 }
 
+std::optional<workload::MemPolicySetting> to_mempolicy(const scenario::MemPolicy& m) {
+  using M = scenario::MemPolicy::Mode;
+  workload::MemPolicySetting s;
+  switch (m.mode) {
+    case M::default_policy: return std::nullopt;
+    case M::bind: s.mode = MPOL_BIND; break;
+    case M::preferred: s.mode = MPOL_PREFERRED; break;
+    case M::interleave: s.mode = MPOL_INTERLEAVE; break;
+    case M::local: s.mode = MPOL_LOCAL; break;
+    case M::preferred_many: s.mode = MPOL_PREFERRED_MANY; break;
+    case M::weighted_interleave: s.mode = MPOL_WEIGHTED_INTERLEAVE; break;
+  }
+  if (m.static_nodes) s.flags |= MPOL_F_STATIC_NODES;
+  if (m.relative_nodes) s.flags |= MPOL_F_RELATIVE_NODES;
+  for (uint32_t n : m.nodes) {
+    if (n >= 64) fail("memory policy {}: node {} is beyond the 64 nodes ktstr's workers support", m.to_string(), n);
+    s.nodemask |= uint64_t{1} << n;
+  }
+  s.describe = m.to_string();
+  return s;
+}
+
 workload::GroupSpec make_group_spec(const scenario::Work& w, uint32_t count,
                                     std::vector<workload::CpuList> affinity_per_worker) {
   workload::GroupSpec g;
   g.work = workload::make_work_type(w.type, w.params);
   g.workers = count;
   g.settings.policy = to_workload_policy(w.policy);
+  g.settings.mempolicy = to_mempolicy(w.mem_policy);
   g.affinity_per_worker = std::move(affinity_per_worker);
   return g;
 }

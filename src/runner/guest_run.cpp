@@ -114,7 +114,8 @@ std::optional<std::chrono::milliseconds> effective_watchdog_timeout(const GuestR
   if (!t) {
     if (const char* env = std::getenv("KTSTR_WATCHDOG_TIMEOUT_MS"); env && *env)
       t = std::chrono::milliseconds(std::strtoll(env, nullptr, 10));
-    else if (o.request.params.is_object() && o.request.params.contains("scheduler"))
+    else if (o.request.params.is_object() &&
+             (o.request.params.contains("scheduler") || o.request.params.contains("schedulers")))
       t = std::chrono::seconds(4);
   }
   if (!t || t->count() <= 0) return std::nullopt;

@@ -7,6 +7,7 @@
 #include "guest/scenario_validation.hpp"
 #include "runner/guest_run.hpp"
 #include "runner/scenario_monitor.hpp"
+#include "runner/scenario_schedulers.hpp"
 #include "vm/accel.hpp"
 #include "scenario/scenario_json.hpp"
 #include "scenario/validate.hpp"
@@ -66,7 +67,9 @@ scenario::Scenario prepare_scenario(const scenario::catalog::Entry& e, const Sce
     auto wt = workload::WorkType::parse(*o.work_type);
     s = scenario::with_work_type(s, std::string(wt.name()), workload::work_type_params(wt));
   }
-  auto errors = scenario::validation_errors(s, guest::validation_context(&layout));
+  auto ctx = guest::validation_context(&layout);
+  ctx.check_scheduler = check_scheduler_choice;
+  auto errors = scenario::validation_errors(s, ctx);
   if (!errors.empty()) {
     std::string msg = fmt::format("scenario {} is invalid:", s.name);
     for (const auto& err : errors) msg += "\n  " + err;
@@ -107,6 +110,11 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
     g.include_files.push_back(o.scheduler->binary);
     g.request.params["scheduler"] = o.scheduler->guest_request();
     g.extra_cmdline = o.scheduler->cmdline();
+  }
+  if (auto why = add_scenario_schedulers(s, g)) {
+    v.verdict = Verdict::Skip;
+    v.result = check::CheckResult::skip(*why);
+    return v;
   }
   g.watchdog_timeout = o.watchdog_timeout;
   g.kaslr = o.kaslr;

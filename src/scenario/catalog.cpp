@@ -17,6 +17,7 @@ Scenario Entry::instantiate(const CpuLayout& layout) const {
 const std::vector<Entry>& all() {
   static const std::vector<Entry> entries = [] {
     std::vector<Entry> v = curated_entries();
+    for (auto& e : controls_entries()) v.push_back(std::move(e));
     for (auto& e : stress_entries()) v.push_back(std::move(e));
     return v;
   }();

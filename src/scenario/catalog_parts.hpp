@@ -9,6 +9,12 @@ namespace ktstr::scenario::catalog {
 
 std::vector<Entry> curated_entries();
 std::vector<Entry> stress_entries();
+std::vector<Entry> controls_entries();
+
+// Calibrated tolerances of the cgroup control scenarios (EEVDF under TCG
+// must pass them with room to spare; see catalog_controls.cpp).
+inline constexpr double kWeightShareError = 0.25;
+inline constexpr double kBandwidthExcess = 0.15;
 
 namespace build {
 

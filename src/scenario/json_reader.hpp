@@ -99,4 +99,10 @@ auto parse_at(const std::string& path, F&& parse) -> decltype(parse()) {
   }
 }
 
+struct CgroupControls;
+// cgroup controller settings as keys of an enclosing object (a cgroup def
+// or a set_cgroup op): weight, weight_nice, cpu_max, idle, pids_max, memory_max.
+void controls_to_json(nlohmann::json& j, const CgroupControls& c);
+CgroupControls controls_from_json(JsonObject& o);
+
 }  // namespace ktstr::scenario

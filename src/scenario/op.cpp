@@ -1,5 +1,8 @@
 #include "scenario/op.hpp"
 
+#include <algorithm>
+
+#include "ktstr/scenario/scenario.hpp"
 #include "scenario/overload.hpp"
 
 namespace ktstr::scenario {
@@ -19,6 +22,13 @@ std::string_view op_name(const Op& o) {
                         [](const op::RunPayload&) { return "run_payload"; },
                         [](const op::WaitPayload&) { return "wait_payload"; },
                         [](const op::KillPayload&) { return "kill_payload"; },
+                        [](const op::SetCgroup&) { return "set_cgroup"; },
+                        [](const op::Freeze&) { return "freeze"; },
+                        [](const op::Thaw&) { return "thaw"; },
+                        [](const op::AttachScheduler&) { return "attach_scheduler"; },
+                        [](const op::DetachScheduler&) { return "detach_scheduler"; },
+                        [](const op::RestartScheduler&) { return "restart_scheduler"; },
+                        [](const op::ReplaceScheduler&) { return "replace_scheduler"; },
                     },
                     o);
 }
@@ -43,8 +53,48 @@ std::vector<std::string> op_cgroups(const Op& o) {
                         [](const op::RunPayload& x) { return x.cgroup ? V{*x.cgroup} : V{}; },
                         [](const op::WaitPayload&) { return V{}; },
                         [](const op::KillPayload&) { return V{}; },
+                        [](const op::SetCgroup& x) { return V{x.cgroup}; },
+                        [](const op::Freeze& x) { return V{x.cgroup}; },
+                        [](const op::Thaw& x) { return V{x.cgroup}; },
+                        [](const auto&) { return V{}; },  // scheduler lifecycle ops
                     },
                     o);
+}
+
+const SchedulerChoice* op_scheduler(const Op& o) {
+  if (auto* a = std::get_if<op::AttachScheduler>(&o)) return &a->scheduler;
+  if (auto* r = std::get_if<op::ReplaceScheduler>(&o)) return &r->scheduler;
+  return nullptr;
+}
+
+std::vector<SchedulerChoice> scenario_schedulers(const Scenario& s) {
+  std::vector<SchedulerChoice> out;
+  auto note = [&](const std::vector<Op>& ops) {
+    for (const auto& o : ops)
+      if (const auto* c = op_scheduler(o); c && std::find(out.begin(), out.end(), *c) == out.end())
+        out.push_back(*c);
+  };
+  note(s.backdrop.ops);
+  for (const auto& st : s.steps) note(st.ops);
+  return out;
+}
+
+bool is_scheduler_op(const Op& o) {
+  return std::holds_alternative<op::AttachScheduler>(o) || std::holds_alternative<op::DetachScheduler>(o) ||
+         std::holds_alternative<op::RestartScheduler>(o) || std::holds_alternative<op::ReplaceScheduler>(o);
+}
+
+size_t count_scheduler_ops(const Scenario& s) {
+  size_t n = std::count_if(s.backdrop.ops.begin(), s.backdrop.ops.end(), is_scheduler_op);
+  for (const auto& st : s.steps) n += std::count_if(st.ops.begin(), st.ops.end(), is_scheduler_op);
+  return n;
+}
+
+std::string SchedulerChoice::key() const {
+  std::string k = name;
+  for (const auto& f : flags) k += "+" + f;
+  for (const auto& a : args) k += " " + a;
+  return k;
 }
 
 }  // namespace ktstr::scenario

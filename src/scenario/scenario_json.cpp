@@ -42,7 +42,33 @@ Op op_fields_from_json(JsonObject& o, const std::string& name) {
   }
   if (name == "wait_payload") return op::WaitPayload{o.req<std::string>("payload"), o.opt<uint32_t>("timeout_ms")};
   if (name == "kill_payload") return op::KillPayload{o.req<std::string>("payload")};
+  if (name == "set_cgroup") {
+    op::SetCgroup x{cg(), {}};
+    x.controls = controls_from_json(o);
+    if (x.controls.empty())
+      fail("{}: set_cgroup sets nothing (give weight, weight_nice, cpu_max, idle, pids_max or memory_max)", o.path());
+    return x;
+  }
+  if (name == "freeze") return op::Freeze{cg()};
+  if (name == "thaw") return op::Thaw{cg()};
+  auto sched = [&] {
+    SchedulerChoice c{o.req<std::string>("scheduler"), {}, {}};
+    o.read("flags", c.flags);
+    o.read("args", c.args);
+    return c;
+  };
+  if (name == "attach_scheduler") return op::AttachScheduler{sched()};
+  if (name == "replace_scheduler") return op::ReplaceScheduler{sched()};
+  if (name == "detach_scheduler") return op::DetachScheduler{};
+  if (name == "restart_scheduler") return op::RestartScheduler{};
   fail("{}: unknown op '{}'", o.at("op"), name);
+}
+
+json scheduler_choice_json(const SchedulerChoice& c) {
+  json j{{"scheduler", c.name}};
+  if (!c.flags.empty()) j["flags"] = c.flags;
+  if (!c.args.empty()) j["args"] = c.args;
+  return j;
 }
 
 json hold_to_json(const Hold& h) {
@@ -157,6 +183,16 @@ json op_to_json(const Op& o) {
                           [](const op::KillPayload& x) {
                             return json{{"payload", x.payload}};
                           },
+                          [](const op::SetCgroup& x) {
+                            json j{{"cgroup", x.cgroup}};
+                            controls_to_json(j, x.controls);
+                            return j;
+                          },
+                          [](const op::Freeze& x) { return json{{"cgroup", x.cgroup}}; },
+                          [](const op::Thaw& x) { return json{{"cgroup", x.cgroup}}; },
+                          [](const op::AttachScheduler& x) { return scheduler_choice_json(x.scheduler); },
+                          [](const op::ReplaceScheduler& x) { return scheduler_choice_json(x.scheduler); },
+                          [](const auto&) { return json::object(); },  // detach, restart
                       },
                       o);
   j["op"] = op_name(o);

@@ -143,11 +143,24 @@ class Validator {
     check_affinity(where, w.affinity);
   }
 
+  void check_controls(const std::string& where, const CgroupControls& c) {
+    for (const auto& e : c.check()) error(where, e);
+  }
+
+  // Frozen cgroups that still exist (a removed or torn-down cgroup is no
+  // longer frozen).
+  void prune_frozen() {
+    for (auto it = frozen_.begin(); it != frozen_.end();)
+      it = life_.require_cgroup(*it) ? frozen_.erase(it) : ++it;
+  }
+
   void check_def(const std::string& label, const CgroupDef& d) {
     const std::string where = fmt::format("{} cgroup '{}'", label, d.name);
     if (auto err = check_cgroup_name(d.name)) return error(where, *err);
     error(where, life_.create_cgroup(d.name));
     if (d.cpuset) check_cpuset(where, *d.cpuset);
+    check_controls(where, d.controls);
+    if (d.frozen) frozen_.insert(d.name);
     auto works = d.effective_works();
     for (size_t i = 0; i < works.size(); ++i)
       check_work(fmt::format("{} work {} ({})", where, i, works[i].type), works[i]);
@@ -201,14 +214,57 @@ class Validator {
                    },
                    [&](const op::WaitPayload& x) { error(where, life_.stop_payload(x.payload, "waited for")); },
                    [&](const op::KillPayload& x) { error(where, life_.stop_payload(x.payload, "killed")); },
+                   [&](const op::SetCgroup& x) {
+                     need(x.cgroup);
+                     if (x.controls.empty()) error(where, std::string("sets no cgroup control"));
+                     check_controls(where, x.controls);
+                   },
+                   [&](const op::Freeze& x) {
+                     need(x.cgroup);
+                     prune_frozen();
+                     if (!frozen_.insert(x.cgroup).second)
+                       error(where, fmt::format("cgroup '{}' is already frozen here", x.cgroup));
+                   },
+                   [&](const op::Thaw& x) {
+                     need(x.cgroup);
+                     prune_frozen();
+                     if (!frozen_.erase(x.cgroup))
+                       error(where, fmt::format("cgroup '{}' is not frozen here (freeze it first)", x.cgroup));
+                   },
+                   [&](const op::AttachScheduler& x) {
+                     check_choice(where, x.scheduler);
+                     if (attached_ == true)
+                       error(where, std::string("a scheduler is already attached here (use replace_scheduler)"));
+                     attached_ = true;
+                   },
+                   [&](const op::ReplaceScheduler& x) {
+                     check_choice(where, x.scheduler);
+                     attached_ = true;
+                   },
+                   [&](const op::DetachScheduler&) {
+                     if (attached_ == false) error(where, std::string("no scheduler is attached here"));
+                     attached_ = false;
+                   },
+                   [&](const op::RestartScheduler&) {
+                     if (attached_ == false) error(where, std::string("no scheduler is attached here to restart"));
+                   },
                },
                o);
     return errors_.size() == before;
   }
 
+  void check_choice(const std::string& where, const SchedulerChoice& c) {
+    if (c.name.empty()) error(where, std::string("scheduler name is empty"));
+    if (ctx_.check_scheduler) error(where, ctx_.check_scheduler(c));
+  }
+
   const Scenario& s_;
   const ValidationContext& ctx_;
   Lifetimes life_;
+  std::set<std::string> frozen_;
+  // Whether a scheduler is attached at this point: unknown at the start
+  // (the run may or may not start one), known after a lifecycle op.
+  std::optional<bool> attached_;
   std::vector<std::string> errors_;
 };
 

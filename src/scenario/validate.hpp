@@ -18,6 +18,9 @@ struct ValidationContext {
   std::function<uint32_t(const Work&)> group_size;
   // When set, cpusets are resolved and CPU/node numbers checked against it.
   const CpuLayout* layout = nullptr;
+  // When set, the schedulers lifecycle ops name are checked with it (the
+  // host resolves them; an error text means unknown name or flag).
+  std::function<std::optional<std::string>(const SchedulerChoice&)> check_scheduler;
 
   // Convenience: accept exactly these type names.
   static std::function<bool(const std::string&)> known_types(std::vector<std::string> names);

@@ -29,7 +29,34 @@ MemPolicy mem_policy_from_json(const json& j, const std::string& path) {
   return m;
 }
 
+Limit limit_at(JsonObject& o, const char* key) {
+  const json* v = o.get(key);
+  if (v->is_string()) return parse_at(o.at(key), [&] { return Limit::parse(v->get<std::string>()); });
+  return Limit::of(json_as<uint64_t>(*v, o.at(key)));
+}
+
 }  // namespace
+
+void controls_to_json(json& j, const CgroupControls& c) {
+  if (c.weight) j["weight"] = *c.weight;
+  if (c.weight_nice) j["weight_nice"] = *c.weight_nice;
+  if (c.cpu_max) j["cpu_max"] = c.cpu_max->to_string();
+  if (c.idle) j["idle"] = *c.idle;
+  auto limit = [](const Limit& l) { return l.value ? json(*l.value) : json("max"); };
+  if (c.pids_max) j["pids_max"] = limit(*c.pids_max);
+  if (c.memory_max) j["memory_max"] = limit(*c.memory_max);
+}
+
+CgroupControls controls_from_json(JsonObject& o) {
+  CgroupControls c;
+  c.weight = o.opt<uint32_t>("weight");
+  c.weight_nice = o.opt<int32_t>("weight_nice");
+  if (auto m = o.opt<std::string>("cpu_max")) c.cpu_max = parse_at(o.at("cpu_max"), [&] { return CpuMax::parse(*m); });
+  c.idle = o.opt<bool>("idle");
+  if (o.get("pids_max")) c.pids_max = limit_at(o, "pids_max");
+  if (o.get("memory_max")) c.memory_max = limit_at(o, "memory_max");
+  return c;
+}
 
 json work_to_json(const Work& w) {
   json j{{"type", w.type}};
@@ -67,6 +94,8 @@ json cgroup_def_to_json(const CgroupDef& d) {
     for (const auto& w : d.works) j["works"].push_back(work_to_json(w));
   }
   if (d.swappable) j["swappable"] = true;
+  controls_to_json(j, d.controls);
+  if (d.frozen) j["frozen"] = true;
   return j;
 }
 
@@ -81,6 +110,8 @@ CgroupDef cgroup_def_from_json(const json& j, const std::string& path) {
       d.works.push_back(work_from_json((*ws)[i], fmt::format("{}[{}]", o.at("works"), i)));
   }
   o.read("swappable", d.swappable);
+  d.controls = controls_from_json(o);
+  o.read("frozen", d.frozen);
   o.done();
   return d;
 }

@@ -35,6 +35,7 @@ class GuestContext final : public ContextBase {
     eo.thresholds = t;
     eo.layout = layout();
     eo.abort_check = sched_.abort_check();
+    eo.schedulers = &sched_;
     eo.event = [this](const std::string& e) {
       pub_.publish(channel::MsgType::Event, nlohmann::json{{"event", e}}.dump());
     };

@@ -74,7 +74,9 @@ void Probe::finish(WorkerReport& r) {
     r.schedstat.run_delay_ns = end_sched->run_delay_ns - start_sched_->run_delay_ns;
     r.schedstat.run_count = end_sched->run_count - start_sched_->run_count;
   }
-  r.numa_pages = read_numa_pages();
+  // Already taken when the loop saw the stop (WorkerContext::stop_requested):
+  // numa_maps is not cheap for a worker starved of CPU at that moment.
+  if (r.numa_pages.empty()) r.numa_pages = read_numa_pages();
   auto end_migrated = read_numa_pages_migrated();
   if (start_numa_migrated_ && end_migrated && *end_migrated >= *start_numa_migrated_)
     r.numa_pages_migrated = *end_migrated - *start_numa_migrated_;

@@ -2,6 +2,8 @@
 
 #include <sched.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -79,6 +81,15 @@ CpuList get_affinity(pid_t pid) {
   for (int c = 0; c < CPU_SETSIZE; ++c)
     if (CPU_ISSET(c, &set)) out.push_back(c);
   return out;
+}
+
+void apply_mempolicy_self(const MemPolicySetting& m) {
+  // Raw syscall: libnuma is not needed for one call. maxnode counts bits
+  // of the mask (the kernel reads maxnode - 1 of them).
+  const unsigned long mask = m.nodemask;
+  const unsigned long maxnode = m.nodemask ? 65 : 0;
+  if (::syscall(SYS_set_mempolicy, m.mode | static_cast<int>(m.flags), m.nodemask ? &mask : nullptr, maxnode) != 0)
+    fail_errno(fmt::format("set_mempolicy({})", m.describe));
 }
 
 }  // namespace ktstr::workload

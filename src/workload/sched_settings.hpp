@@ -5,6 +5,7 @@
 // module only applies a concrete CPU list.
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,12 +32,25 @@ struct SchedPolicy {
 
 using CpuList = std::vector<int>;
 
+// A NUMA memory policy the worker sets on itself (set_mempolicy(2) acts on
+// the calling thread only) right after its start, before any work.
+struct MemPolicySetting {
+  int mode = 0;          // MPOL_BIND, MPOL_PREFERRED, ... (linux/mempolicy.h)
+  unsigned flags = 0;    // MPOL_F_STATIC_NODES / MPOL_F_RELATIVE_NODES
+  uint64_t nodemask = 0;  // bit n = node n (nodes >= 64 are refused by the scenario layer)
+  std::string describe;  // "bind(1)" for messages
+  bool operator==(const MemPolicySetting&) const = default;
+};
+// Calls set_mempolicy(2); throws ktstr::Error naming the policy and errno.
+void apply_mempolicy_self(const MemPolicySetting& m);
+
 // What start() applies to each worker after the caller moved it into its
 // cgroup (a cpuset cgroup move resets affinity, so affinity must come last).
 struct WorkerSettings {
   SchedPolicy policy;          // Normal = leave as inherited
   std::optional<int> nice;     // -20..19
   std::optional<CpuList> affinity;  // nullopt = inherit (no call)
+  std::optional<MemPolicySetting> mempolicy;  // applied by the worker itself
 };
 
 // Each throws ktstr::Error naming the pid and the failing call.

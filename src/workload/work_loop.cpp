@@ -18,6 +18,7 @@ void run_work(WorkerContext& ctx) {
     case WorkKind::CacheYield: return loops::cache_yield(ctx);
     case WorkKind::CachePipe: return loops::cache_pipe(ctx);
     case WorkKind::FutexFanOut: return loops::futex_fan_out(ctx);
+    case WorkKind::FanOutCompute: return loops::fan_out_compute(ctx);
     case WorkKind::Sequence: return loops::sequence(ctx);
     case WorkKind::ForkExit: return loops::fork_exit(ctx);
     case WorkKind::NiceSweep: return loops::nice_sweep(ctx);

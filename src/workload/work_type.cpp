@@ -10,7 +10,7 @@
 namespace ktstr::workload {
 namespace {
 
-constexpr std::array<std::pair<WorkKind, std::string_view>, 19> kNames{{
+constexpr std::array<std::pair<WorkKind, std::string_view>, 20> kNames{{
     {WorkKind::CpuSpin, "CpuSpin"},
     {WorkKind::YieldHeavy, "YieldHeavy"},
     {WorkKind::Mixed, "Mixed"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<WorkKind, std::string_view>, 19> kNames{{
     {WorkKind::CacheYield, "CacheYield"},
     {WorkKind::CachePipe, "CachePipe"},
     {WorkKind::FutexFanOut, "FutexFanOut"},
+    {WorkKind::FanOutCompute, "FanOutCompute"},
     {WorkKind::Sequence, "Sequence"},
     {WorkKind::ForkExit, "ForkExit"},
     {WorkKind::NiceSweep, "NiceSweep"},
@@ -79,6 +80,7 @@ void apply_args(WorkType& w, std::string_view text, const std::vector<uint32_t>&
     case WorkKind::CacheYield:
     case WorkKind::CachePipe: slots = {&w.cache_kib, &w.stride}; break;
     case WorkKind::FutexFanOut: slots = {&w.fan_out}; break;
+    case WorkKind::FanOutCompute: slots = {&w.fan_out, &w.matrix_kib, &w.compute_ops, &w.think_us}; break;
     case WorkKind::MutexContention: slots = {&w.contenders, &w.hold_units, &w.outside_units}; break;
     case WorkKind::PageFaultChurn: slots = {&w.region_kib, &w.touches}; break;
     case WorkKind::CpuSpin:
@@ -117,6 +119,10 @@ WorkType WorkType::cache_pressure(uint32_t kib, uint32_t stride_bytes) {
 }
 WorkType WorkType::futex_fan_out(uint32_t n) {
   return WorkType{.kind = WorkKind::FutexFanOut, .fan_out = n};
+}
+WorkType WorkType::fan_out_compute(uint32_t n, uint32_t kib, uint32_t ops, uint32_t think) {
+  return WorkType{.kind = WorkKind::FanOutCompute, .fan_out = n, .matrix_kib = kib, .compute_ops = ops,
+                  .think_us = think};
 }
 WorkType WorkType::mutex_contention(uint32_t n, uint32_t hold, uint32_t outside) {
   return WorkType{.kind = WorkKind::MutexContention, .contenders = n, .hold_units = hold,
@@ -167,7 +173,8 @@ size_t WorkType::group_size() const {
     case WorkKind::PipeIo:
     case WorkKind::FutexPingPong:
     case WorkKind::CachePipe: return 2;
-    case WorkKind::FutexFanOut: return size_t{fan_out} + 1;
+    case WorkKind::FutexFanOut:
+    case WorkKind::FanOutCompute: return size_t{fan_out} + 1;
     case WorkKind::MutexContention: return contenders;
     default: return 1;
   }
@@ -187,7 +194,10 @@ bool WorkType::blocks_voluntarily() const {
 
 void WorkType::validate(size_t workers) const {
   if (kind == WorkKind::Custom && !custom) fail("work type {}: no function given", name());
-  if (kind == WorkKind::FutexFanOut && fan_out == 0) fail("FutexFanOut: fan_out must be >= 1");
+  if ((kind == WorkKind::FutexFanOut || kind == WorkKind::FanOutCompute) && fan_out == 0)
+    fail("{}: fan_out must be >= 1", name());
+  if (kind == WorkKind::FanOutCompute && (matrix_kib == 0 || compute_ops == 0))
+    fail("FanOutCompute: matrix_kib and compute_ops must be > 0");
   if (kind == WorkKind::MutexContention && contenders == 0)
     fail("MutexContention: contenders must be >= 1");
   if ((kind == WorkKind::CachePressure || kind == WorkKind::CacheYield ||

@@ -26,6 +26,7 @@ enum class WorkKind {
   CacheYield,       // CachePressure + sched_yield
   CachePipe,        // CachePressure + PipeIo exchange (pairs)
   FutexFanOut,      // groups of 1 messenger + fan_out receivers
+  FanOutCompute,    // FutexFanOut doing matrix multiplies per round; the messenger sleeps think_us between rounds
   Sequence,         // phases (spin/sleep/yield/io) in a loop
   ForkExit,         // fork + _exit + wait
   NiceSweep,        // cycle the nice value
@@ -58,7 +59,10 @@ struct WorkType {
   uint32_t io_file_kib = 64;       // IoSync
   uint32_t io_write_kib = 4;       // IoSync
   uint32_t io_sleep_us = 100;      // IoSync
-  uint32_t fan_out = 4;            // FutexFanOut
+  uint32_t fan_out = 4;            // FutexFanOut, FanOutCompute
+  uint32_t matrix_kib = 256;       // FanOutCompute: the three square matrices' total size
+  uint32_t compute_ops = 5;        // FanOutCompute: multiplies per wake-up
+  uint32_t think_us = 100;         // FanOutCompute: messenger's sleep between broadcasts
   uint32_t contenders = 4;         // MutexContention
   uint32_t hold_units = 256;       // MutexContention: spin while holding
   uint32_t outside_units = 1024;   // MutexContention: spin outside the lock
@@ -74,6 +78,7 @@ struct WorkType {
   static WorkType bursty(uint32_t burst_ms, uint32_t sleep_ms);
   static WorkType cache_pressure(uint32_t kib, uint32_t stride);
   static WorkType futex_fan_out(uint32_t fan_out);
+  static WorkType fan_out_compute(uint32_t fan_out, uint32_t matrix_kib, uint32_t ops, uint32_t think_us);
   static WorkType mutex_contention(uint32_t contenders, uint32_t hold, uint32_t outside);
   static WorkType page_fault_churn(uint32_t region_kib, uint32_t touches);
   static WorkType sequence(std::vector<SequencePhase> phases);
@@ -81,7 +86,7 @@ struct WorkType {
 
   // Accepts "CpuSpin", "cpuspin", "cpu_spin", "cpu-spin"; optional positional
   // parameters in parentheses for parameterised kinds: "Bursty(20,50)",
-  // "CachePressure(64,128)", "FutexFanOut(8)", "MutexContention(4,256,1024)",
+  // "CachePressure(64,128)", "FutexFanOut(8)", "FanOutCompute(4,256,5,100)", "MutexContention(4,256,1024)",
   // "PageFaultChurn(4096,256)". Throws ktstr::Error listing the valid names.
   static WorkType parse(std::string_view text);
 

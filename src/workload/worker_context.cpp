@@ -1,5 +1,7 @@
 #include "workload/worker_context.hpp"
 
+#include "workload/proc_stats.hpp"
+
 #include <sched.h>
 #include <time.h>
 
@@ -14,7 +16,13 @@ namespace ktstr::workload {
 WorkerContext::WorkerContext(const WorkType& work, size_t index, GroupLink link, uint64_t seed)
     : work_(work), index_(index), link_(link), probe_(seed), rng_(seed) {}
 
-bool WorkerContext::stop_requested() const { return workload::stop_requested(); }
+bool WorkerContext::stop_requested() const {
+  if (!workload::stop_requested()) return false;
+  // The first time the loop sees the stop its buffers are still mapped: the
+  // report's NUMA pages per node are read here, not after they are freed.
+  if (!numa_at_stop_) numa_at_stop_ = read_numa_pages();
+  return true;
+}
 
 void WorkerContext::spin(uint64_t units) {
   spin_state_ = spin_units(units, spin_state_);

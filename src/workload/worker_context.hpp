@@ -3,6 +3,8 @@
 // in its group, the probe, and helpers that count work and bracket
 // voluntary blocking correctly. Custom work functions get this too.
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <random>
 
 #include "workload/group_link.hpp"
@@ -52,6 +54,11 @@ class WorkerContext {
   uint64_t iterations_ = 0;
   uint64_t spin_state_ = 1;
   bool peer_gone_ = false;
+  // numa_maps per node when the loop first saw the stop (see stop_requested).
+  mutable std::optional<std::map<int, uint64_t>> numa_at_stop_;
+
+ public:
+  const std::optional<std::map<int, uint64_t>>& numa_at_stop() const { return numa_at_stop_; }
 };
 
 }  // namespace ktstr::workload

@@ -196,6 +196,7 @@ WorkerGroup::WorkerGroup(GroupSpec spec) {
       l.keep_fds.push_back(l.start_fd);
       l.keep_fds.push_back(l.report_fd);
       l.parent = parent;
+      if (st->spec.settings.mempolicy) l.mempolicy = &*st->spec.settings.mempolicy;
       // Workers run C++ after fork (no exec): fine in the guest, where the
       // action process has one thread; on the host (`run --host`, host-only
       // KTSTR_TESTs) other threads may exist, and the child relies on glibc

@@ -73,6 +73,7 @@ WorkerReport run(const WorkerLaunch& l) {
   WorkerContext ctx(*l.work, l.index, l.link, static_cast<uint64_t>(r.pid) * 0x9e3779b97f4a7c15ull ^ now_ns());
   ctx.probe().begin();
   try {
+    if (l.mempolicy) apply_mempolicy_self(*l.mempolicy);
     run_work(ctx);
     r.completed = true;
     r.exit_kind = ExitKind::Reported;
@@ -85,6 +86,7 @@ WorkerReport run(const WorkerLaunch& l) {
   }
   r.work_units = ctx.work_units();
   r.iterations = ctx.iterations();
+  if (ctx.numa_at_stop()) r.numa_pages = *ctx.numa_at_stop();
   ctx.probe().finish(r);
   r.exit_code = 0;
   return r;

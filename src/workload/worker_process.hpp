@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "workload/group_link.hpp"
+#include "workload/sched_settings.hpp"
 #include "workload/work_type.hpp"
 
 namespace ktstr::workload {
@@ -27,6 +28,7 @@ struct WorkerLaunch {
   int report_fd = -1;       // memfd the CBOR report is written to
   std::vector<int> keep_fds;  // every fd to keep open (start, report, link)
   pid_t parent = 0;
+  const MemPolicySetting* mempolicy = nullptr;  // set by the worker itself before its work
 };
 
 // Runs in the child right after fork().

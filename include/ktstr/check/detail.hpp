@@ -16,6 +16,9 @@ enum class DetailKind {
   iteration_rate,
   migration,
   numa,
+  weighted_share,  // cgroups' CPU time vs their cpu.weight
+  bandwidth,       // a cgroup's CPU use vs its cpu.max
+  freeze,          // a frozen cgroup ran, or did not resume after thaw
   monitor,    // host-side monitor verdicts
   scheduler,  // scheduler died / did not attach / errored
   guest,      // panic, timeout, no result

@@ -44,8 +44,22 @@ CgroupStats summarize(const GroupInput& g);
 // Off-CPU percentage of one worker; nullopt when it has no wall time.
 std::optional<double> off_cpu_pct(const WorkerStats& w);
 
+// What a cgroup control check measured, passed or not (so a passing run
+// still shows how close it came).
+struct ControlStats {
+  std::string check;     // "weighted_share", "bandwidth", "freeze"
+  std::string cgroup;
+  std::string window;    // "step 2"
+  double measured = 0;   // weighted_share: CPU-time ratio to the lowest-weight sibling;
+                         // bandwidth: CPUs used; freeze: CPU ms used while frozen
+  double expected = 0;   // configured weight ratio / quota in CPUs / 0
+  std::string text;      // one line for reports
+  bool operator==(const ControlStats&) const = default;
+};
+
 struct Stats {
   std::vector<CgroupStats> cgroups;
+  std::vector<ControlStats> controls;
   uint32_t total_workers = 0;
   uint32_t total_cpus = 0;  // distinct CPUs used by any worker
   uint64_t total_migrations = 0;

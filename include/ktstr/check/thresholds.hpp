@@ -33,6 +33,15 @@ struct Thresholds {
   std::optional<double> min_page_locality;               // fraction of pages on the expected nodes
   std::optional<double> max_cross_node_migration_ratio;  // migrated pages / pages
   std::optional<double> max_slow_tier_ratio;             // pages on memory-only nodes / pages
+  // --- cgroup control checks (guest side; off unless set) ---
+  // Sibling cgroups with cpu.weight competing for the same CPUs: each one's
+  // CPU time relative to the lowest-weight one must be within this relative
+  // error of the configured weight ratio (0.25: 3x configured, 2.25x-3.75x ok).
+  std::optional<double> max_weight_share_error;
+  // A cgroup with a cpu.max quota may use at most quota/period CPUs x (1 + this).
+  std::optional<double> max_bandwidth_excess;
+  // Frozen cgroups use no CPU while frozen and progress again after a thaw.
+  std::optional<bool> freeze;
   // --- monitor checks (host side) ---
   std::optional<double> max_imbalance_ratio;  // max(nr_running) / max(1, min(nr_running))
   std::optional<uint32_t> max_local_dsq_depth;

@@ -1,5 +1,5 @@
 // Inter-process hand-offs: PipeIo pairs, FutexPingPong pairs, FutexFanOut
-// groups. Waits are voluntary blocking (excluded from gaps) and record the
+// and FanOutCompute groups. Waits are voluntary blocking (excluded from gaps) and record the
 // wake latency: from when the partner made us runnable (or from when we
 // started waiting, if its message was already there) to running again.
 #include <poll.h>
@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
+#include <optional>
+#include <vector>
 
 #include "util/error.hpp"
 #include "workload/clock.hpp"
@@ -118,12 +121,54 @@ void futex_ping_pong(WorkerContext& ctx) {
 
 namespace {
 
+// FanOutCompute's receiver work: `ops` multiplies of two n x n matrices,
+// the three matrices together about matrix_kib (a schbench-style
+// request: wake up, touch a cache-sized working set, answer).
+class MatrixWork {
+ public:
+  explicit MatrixWork(const WorkType& w)
+      : n_(std::max<size_t>(2, static_cast<size_t>(std::sqrt(w.matrix_kib * 1024.0 / (3 * sizeof(double)))))),
+        a_(n_ * n_, 1.0001), b_(n_ * n_, 0.9999), c_(n_ * n_, 0.0) {}
+  void run(WorkerContext& ctx, uint32_t ops) {
+    for (uint32_t op = 0; op < ops && !ctx.stop_requested(); ++op) {
+      for (size_t i = 0; i < n_; ++i)
+        for (size_t k = 0; k < n_; ++k) {
+          const double aik = a_[i * n_ + k];
+          for (size_t j = 0; j < n_; ++j) c_[i * n_ + j] += aik * b_[k * n_ + j];
+        }
+      // Feed the result back so the compiler cannot drop the work.
+      a_[op % a_.size()] = c_[(op * 7) % c_.size()] * 1e-9;
+      ctx.add_units(1);
+    }
+  }
+
+ private:
+  size_t n_;
+  std::vector<double> a_, b_, c_;
+};
+
+// Between broadcasts: FutexFanOut spins; FanOutCompute's messenger sleeps
+// think_us (the request interval; the sleep records its own wake latency)
+// and prepares the next request with the receivers' compute, so every
+// worker of the group is on-CPU for about the same share (the fairness
+// check compares them) while the receivers' wake-ups stay the measurement.
+void messenger_pause(WorkerContext& ctx, std::optional<MatrixWork>& matrix) {
+  if (matrix) {
+    if (ctx.work().think_us) ctx.sleep_ns(uint64_t{ctx.work().think_us} * 1000);
+    matrix->run(ctx, ctx.work().compute_ops);
+    return;
+  }
+  ctx.spin(ctx.work().spin_units);
+}
+
 void fan_out_messenger(WorkerContext& ctx, GroupShared& g) {
   Word gen(g.word), ack(g.ack);
   Stamp stamp(g.stamp_ns), acked(g.ack_stamp_ns);
   const auto receivers = static_cast<uint32_t>(ctx.link().size - 1);
+  std::optional<MatrixWork> matrix;
+  if (ctx.work().kind == WorkKind::FanOutCompute) matrix.emplace(ctx.work());
   while (!ctx.stop_requested()) {
-    ctx.spin(ctx.work().spin_units);
+    messenger_pause(ctx, matrix);
     ctx.end_iteration();
     ack.store(0, std::memory_order_relaxed);
     stamp.store(now_ns(), std::memory_order_relaxed);
@@ -158,6 +203,8 @@ void fan_out_receiver(WorkerContext& ctx, GroupShared& g) {
   // could skip a broadcast the messenger already sent, and then it would
   // wait for this receiver's ack forever.
   uint32_t seen = 0;
+  std::optional<MatrixWork> matrix;
+  if (ctx.work().kind == WorkKind::FanOutCompute) matrix.emplace(ctx.work());
   while (!ctx.stop_requested()) {
     ctx.probe().block_begin();
     const uint64_t wait_start = now_ns();
@@ -171,7 +218,10 @@ void fan_out_receiver(WorkerContext& ctx, GroupShared& g) {
     }
     seen = v;
     ctx.probe().block_end_woken(std::max(stamp.load(std::memory_order_relaxed), wait_start));
-    ctx.spin(ctx.work().spin_units);
+    if (matrix)
+      matrix->run(ctx, ctx.work().compute_ops);
+    else
+      ctx.spin(ctx.work().spin_units);
     ctx.end_iteration();
     // Stamp before counting: once the count is full the messenger reads the
     // latest ack time, and the RMW chain on `ack` makes every stamp visible.
@@ -189,5 +239,9 @@ void futex_fan_out(WorkerContext& ctx) {
   else
     fan_out_receiver(ctx, g);
 }
+
+// Same group protocol as FutexFanOut; the receivers compute instead of
+// spinning and the messenger sleeps between broadcasts.
+void fan_out_compute(WorkerContext& ctx) { futex_fan_out(ctx); }
 
 }  // namespace ktstr::workload::loops

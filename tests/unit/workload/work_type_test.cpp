@@ -43,6 +43,18 @@ TEST(WorkType, ParsesPositionalParameters) {
   WorkType f = WorkType::parse("futex_fan_out(8)");
   EXPECT_EQ(f.fan_out, 8u);
   EXPECT_EQ(f.group_size(), 9u);
+  WorkType c = WorkType::parse("FanOutCompute(2,64,3,500)");
+  EXPECT_EQ(c.kind, WorkKind::FanOutCompute);
+  EXPECT_EQ(c.fan_out, 2u);
+  EXPECT_EQ(c.matrix_kib, 64u);
+  EXPECT_EQ(c.compute_ops, 3u);
+  EXPECT_EQ(c.think_us, 500u);
+  EXPECT_EQ(c.group_size(), 3u);
+  WorkType d = WorkType::parse("FanOutCompute");  // PRODUCT.md: 4, 256 KiB, 5 ops, 100 us
+  EXPECT_EQ(d.fan_out, 4u);
+  EXPECT_EQ(d.matrix_kib, 256u);
+  EXPECT_EQ(d.compute_ops, 5u);
+  EXPECT_EQ(d.think_us, 100u);
   WorkType m = WorkType::parse("MutexContention(3,100,200)");
   EXPECT_EQ(m.contenders, 3u);
   EXPECT_EQ(m.hold_units, 100u);
@@ -96,6 +108,8 @@ TEST(WorkType, ValidatesWorkerCounts) {
 
 TEST(WorkType, ValidatesParameters) {
   EXPECT_THROW(WorkType::futex_fan_out(0).validate(1), Error);
+  EXPECT_THROW(WorkType::fan_out_compute(4, 0, 5, 100).validate(5), Error);
+  EXPECT_THROW(WorkType::fan_out_compute(4, 256, 0, 100).validate(5), Error);
   EXPECT_THROW(WorkType::cache_pressure(32, 0).validate(1), Error);
   EXPECT_THROW(WorkType::of(WorkKind::Custom).validate(1), Error);
   EXPECT_NO_THROW(WorkType::make_custom("mine", [](WorkerContext&) { return uint64_t{1}; }).validate(1));

@@ -68,7 +68,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"Bursty", 2, true, R"({"burst_ms": 10, "sleep_ms": 10})"}, Case{"PipeIo", 2, true},
                       Case{"FutexPingPong", 2, true}, Case{"CachePressure", 2, false},
                       Case{"CacheYield", 2, false}, Case{"CachePipe", 4, true},
-                      Case{"FutexFanOut", 5, true}, Case{"Sequence", 1, true},
+                      Case{"FutexFanOut", 5, true},
+                      Case{"FanOutCompute", 5, true, R"({"matrix_kib": 32, "compute_ops": 2})"},
+                      Case{"Sequence", 1, true},
                       Case{"ForkExit", 2, false}, // Root may go below nice 0; a 150 ms spin at -20 would starve tests
                       // running beside this one, so stay polite here.
                       Case{"NiceSweep", 2, false, R"({"nice_min": 0, "nice_max": 19})"},
