@@ -17,6 +17,7 @@
 #include "util/files.hpp"
 #include "util/log.hpp"
 #include "vm/qemu/qemu_backend.hpp"
+#include "vm/qemu/qemu_topology.hpp"
 
 namespace ktstr::runner {
 namespace fs = std::filesystem;
@@ -109,6 +110,9 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
   res.kernel_version = k.version;
 
   auto backend = std::make_unique<vm::qemu::QemuBackend>();
+  // A shape QEMU cannot present is bad input: refuse it before packing an
+  // initramfs or starting anything.
+  (void)vm::qemu::qemu_topology_args(o.topology, topology::default_memory_mb(o.topology, o.memory_mb.value_or(0)));
   Fd initrd = pack_initrd(o);
 
   vm::VmSpec spec;
