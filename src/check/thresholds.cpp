@@ -36,7 +36,8 @@ constexpr auto kKnobs = std::make_tuple(
     Knob<bool>{"fail_on_stall", &Thresholds::fail_on_stall},
     Knob<uint32_t>{"sustained_samples", &Thresholds::sustained_samples},
     Knob<double>{"max_fallback_rate", &Thresholds::max_fallback_rate},
-    Knob<double>{"max_keep_last_rate", &Thresholds::max_keep_last_rate});
+    Knob<double>{"max_keep_last_rate", &Thresholds::max_keep_last_rate},
+    Knob<bool>{"work_conservation", &Thresholds::work_conservation});
 // clang-format on
 
 template <typename F>
@@ -81,6 +82,7 @@ Thresholds Thresholds::defaults(BuildFlavor flavor) {
   t.sustained_samples = 5;
   t.max_fallback_rate = 200;
   t.max_keep_last_rate = 100;
+  t.work_conservation = true;
   return t;
 }
 

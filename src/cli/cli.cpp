@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   add_schedulers_command(app, selected);
   add_shell_command(app, selected);
   add_topo_command(app, selected);
+  add_verifier_command(app, selected);
+  add_nested_rig_command(app, selected);
   add_cleanup_command(app, selected);
 
   try {

@@ -2,6 +2,7 @@
 // lines and a summary; exit 1 if any failed.
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 
@@ -10,9 +11,12 @@
 #include "cli/command.hpp"
 #include "cli/limits.hpp"
 #include "cli/scheduler_args.hpp"
+#include "cli/vmm_arg.hpp"
 #include "guest/guest_layout.hpp"
 #include "guest/scenario_executor.hpp"
+#include "runner/guest_run.hpp"
 #include "kernel/kernel_resolve.hpp"
+#include "monitor/bpf_write.hpp"
 #include "runner/catalog_plan.hpp"
 #include "runner/job_slots.hpp"
 #include "runner/run_queue.hpp"
@@ -48,11 +52,19 @@ struct RunArgs {
   int watchdog_ms = -1;
   bool json = false;
   bool host = false;
+  std::string vmm;
   unsigned jobs = 0;  // 0: what the host allows
   bool gauntlet = false;
   std::string presets;
   double budget_s = 0;
   bool dry_run = false;
+  // host monitor
+  bool monitor_live = false;
+  bool no_monitor = false;
+  unsigned monitor_interval_ms = 100;
+  std::vector<std::string> bpf_writes;
+  bool bpf_stats = false;
+  bool kaslr = false;
 };
 
 // A scenario file becomes a catalog-like entry whose build ignores the
@@ -147,6 +159,12 @@ int run(const RunArgs& a) {
   runner::ScenarioRunOptions o;
   o.host = a.host;
   if (!a.host) o.topology = topology::parse_topology(a.topology);
+  o.vmm = vmm_from_arg(a.vmm);
+  std::optional<vm::VmmChoice> vmm;
+  if (!a.host) {
+    vmm = vm::choose_vmm(o.vmm);  // --vmm kvm without hardware KVM: exit 2 before anything runs
+    log::debug("VMM: {} ({})", vm::to_string(vmm->vmm), vmm->reason);
+  }
   if (!a.kernel.empty()) o.kernel = a.kernel;
   if (a.memory_mb) o.memory_mb = a.memory_mb;
   if (a.duration_ms) o.duration = std::chrono::milliseconds(a.duration_ms);
@@ -154,6 +172,17 @@ int run(const RunArgs& a) {
   if (!a.work_type.empty()) o.work_type = a.work_type;
   if (a.timeout_s) o.timeout = std::chrono::seconds(a.timeout_s);
   if (a.watchdog_ms >= 0) o.watchdog_timeout = std::chrono::milliseconds(a.watchdog_ms);
+  o.monitor.enabled = !a.no_monitor;
+  o.monitor.live = a.monitor_live;
+  o.monitor.interval = std::chrono::milliseconds(a.monitor_interval_ms);
+  o.monitor.bpf_stats = a.bpf_stats;
+  for (const auto& w : a.bpf_writes) o.monitor.bpf_writes.push_back(monitor::BpfWriteSpec::parse(w));
+  o.kaslr = a.kaslr;
+  if (a.host && (a.monitor_live || a.kaslr || !a.bpf_writes.empty()))
+    fail("--monitor, --kaslr and --bpf-write need a VM (not --host)");
+  if (a.no_monitor && (a.monitor_live || !a.bpf_writes.empty()))
+    fail("--no-monitor cannot be combined with --monitor or --bpf-write");
+  if (a.monitor_live && a.jobs > 1) fail("--monitor shows one VM's live line at a time: use it with -j 1");
   auto resolved = resolve_scheduler_args(a.sched);
   if (resolved) {
     if (a.host) fail("--scheduler cannot be combined with --host (the host runs its current scheduler)");
@@ -183,7 +212,8 @@ int run(const RunArgs& a) {
     for (const auto& n : plan.notes) std::printf("note: %s\n", n.c_str());
     return kExitPass;
   }
-  size_t jobs = a.host ? 1 : a.jobs ? a.jobs : default_jobs_for(plan);
+  // The live monitor line is one VM's: --monitor runs them one at a time.
+  size_t jobs = a.host || a.monitor_live ? 1 : a.jobs ? a.jobs : default_jobs_for(plan);
   if (!a.json)
     log::info("running {} {} under {} on {}{}", plan.variants.size(), a.gauntlet ? "gauntlet variant(s)" : "scenario(s)",
               under, a.host ? "the host" : a.gauntlet ? "each variant's preset" : o.topology.name(),
@@ -196,16 +226,28 @@ int run(const RunArgs& a) {
     ro.auto_fetch = true;
     kernel::resolve_kernel(o.kernel, ro);
   }
+  // A vCPU thread that died on a signal is abandoned, not joined: this
+  // process starts no further VMs once that happened.
+  std::atomic<bool> abandoned{false};
   std::vector<runner::RunItem> items;
   for (const auto& v : plan.variants)
-    items.push_back({v.name, [&v, &a] {
+    items.push_back({v.name, [&v, &a, &abandoned] {
+                       if (abandoned.load()) {
+                         runner::ScenarioVerdict r;
+                         r.name = v.name;
+                         r.verdict = runner::Verdict::Skip;
+                         r.result = check::CheckResult::skip(
+                             "not started: an earlier VM's vCPU thread crashed on a signal");
+                         return r;
+                       }
                        auto r = a.host ? run_on_host(*v.entry, v.options) : runner::run_scenario(*v.entry, v.options);
+                       if (r.abandoned_threads) abandoned = true;
                        r.name = v.name;
                        return r;
                      }});
   runner::RunQueueOptions qo;
   qo.jobs = jobs;
-  qo.status_line = !a.json && ::isatty(STDERR_FILENO);
+  qo.status_line = !a.json && ::isatty(STDERR_FILENO) && !a.monitor_live;
   if (!a.json) qo.format = runner::format_verdict;
   auto verdicts = runner::run_queue(items, qo);
 
@@ -216,7 +258,9 @@ int run(const RunArgs& a) {
     if (a.json) all.push_back(v.to_json());
   }
   if (a.json) {
-    std::puts(nlohmann::json{{"scheduler", under}, {"results", all}}.dump(2).c_str());
+    nlohmann::json doc{{"scheduler", under}, {"results", all}};
+    if (vmm) doc["vmm"] = runner::vmm_json(*vmm);
+    std::puts(doc.dump(2).c_str());
   } else {
     std::printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
   }
@@ -249,6 +293,7 @@ void add_run_command(CLI::App& app, Action& selected) {
       ->check(CLI::Range(0, kMaxWatchdogMs));
   sub->add_flag("--json", a->json, "Machine-readable results on stdout");
   sub->add_flag("--host", a->host, "Run on this machine under its current scheduler (no VM)");
+  add_vmm_option(sub, a->vmm);
   sub->add_option("-j,--jobs", a->jobs, "VMs at once (default: one per host core, as memory allows)")
       ->check(CLI::Range(1u, kMaxJobs));
   sub->add_flag("--gauntlet", a->gauntlet,
@@ -259,6 +304,15 @@ void add_run_command(CLI::App& app, Action& selected) {
                   "With --gauntlet: the variants covering the most features per second that fit in this many "
                   "VM-seconds (see README)");
   sub->add_flag("--dry-run", a->dry_run, "Print the VMs the run would boot (names, topology, scheduler) and exit");
+  sub->add_flag("--monitor", a->monitor_live,
+                "Live line per second on a TTY: per-CPU nr_running/local DSQ depth (one VM at a time)");
+  sub->add_flag("--no-monitor", a->no_monitor, "Do not sample the guest kernel from the host (no monitor verdicts)");
+  sub->add_option("--monitor-interval-ms", a->monitor_interval_ms, "Host monitor sampling period (default 100)")
+      ->check(CLI::Range(100u, 10000u));
+  sub->add_option("--bpf-write", a->bpf_writes,
+                  "Write a scheduler BPF map variable from the host: MAP:VAR=VALUE[@SECONDS] (repeatable)");
+  sub->add_flag("--bpf-stats", a->bpf_stats, "Count BPF program runs and run time in the guest (bpf_stats_enabled)");
+  sub->add_flag("--kaslr", a->kaslr, "Boot the bzImage with KASLR (the kernel randomises its placement)");
   sub->callback([&selected, a] { selected = [a] { return run(*a); }; });
 }
 

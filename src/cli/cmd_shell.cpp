@@ -7,6 +7,7 @@
 #include "cli/command.hpp"
 #include "cli/limits.hpp"
 #include "cli/scheduler_args.hpp"
+#include "cli/vmm_arg.hpp"
 #include "runner/guest_run.hpp"
 #include "runner/test_name.hpp"
 #include "runner/test_shell.hpp"
@@ -25,6 +26,7 @@ struct ShellArgs {
   std::vector<std::string> include_files;
   std::string kernel;
   unsigned timeout_s = 0;
+  std::string vmm;
   SchedulerArgs sched;
   std::string test;         // --test: boot the VM this variant used
   std::string test_binary;  // ... of a KTSTR_TEST in this binary
@@ -78,6 +80,7 @@ int run_shell(ShellArgs a) {
   }
   runner::GuestRunOptions o;
   o.topology = topology::parse_topology(a.topology);
+  o.vmm = vmm_from_arg(a.vmm);
   if (a.memory_mb) o.memory_mb = a.memory_mb;
   if (!a.kernel.empty()) o.kernel = a.kernel;
   if (a.timeout_s) o.timeout = std::chrono::seconds(a.timeout_s);
@@ -116,6 +119,7 @@ void add_shell_command(CLI::App& app, Action& selected) {
   sub->add_option("--kernel", args->kernel, "Kernel: vmlinux/bzImage path, directory, or cached version");
   sub->add_option("--timeout", args->timeout_s, "VM deadline in seconds (default grows with CPUs and work)")
       ->check(CLI::Range(1u, kMaxTimeoutS));
+  add_vmm_option(sub, args->vmm);
   args->sched.add_to(sub);
   sub->add_option("--test", args->test,
                   "Boot the VM a test variant used (ktstr/<scenario>, gauntlet/<scenario>/<preset>/<profile>; "

@@ -16,6 +16,8 @@ void add_run_command(CLI::App& app, Action& selected);
 void add_list_command(CLI::App& app, Action& selected);
 void add_schedulers_command(CLI::App& app, Action& selected);
 void add_topo_command(CLI::App& app, Action& selected);
+void add_verifier_command(CLI::App& app, Action& selected);
+void add_nested_rig_command(CLI::App& app, Action& selected);
 void add_cleanup_command(CLI::App& app, Action& selected);
 
 }  // namespace ktstr::cli

@@ -1,5 +1,6 @@
 #include "guest/scheduler_scope.hpp"
 
+#include "guest/bpf_fdinfo.hpp"
 #include "guest/scheduler_params.hpp"
 
 namespace ktstr::guest {
@@ -38,9 +39,13 @@ SchedulerScope::SchedulerScope(const nlohmann::json& params, Publisher& pub) {
   SchedulerLaunch launch = prepare_scheduler(params["scheduler"]);
   pub.stage("starting scheduler " + launch.binary);
   sup_.emplace(launch);
-  if (sup_->status().ok())
+  if (sup_->status().ok()) {
+    // The kernel's own per-program figures as the guest sees them (the
+    // host monitor reads the same programs from guest memory).
+    programs_ = bpf_programs_of(sup_->pid());
     pub.publish(channel::MsgType::Event,
                 nlohmann::json{{"event", "scheduler attached"}, {"ops", sup_->status().ops_name}}.dump());
+  }
 }
 
 std::function<std::string()> SchedulerScope::abort_check() {
@@ -62,7 +67,9 @@ nlohmann::json SchedulerScope::finish(check::CheckResult& result) {
   bool known = false;  // a scenario aborted by the same failure already says so
   for (const auto& d : result.details) known = known || (d.kind == check::DetailKind::scheduler && d.message == st.message);
   if (!st.ok() && !known) result.fail(check::DetailKind::scheduler, st.message);
-  return scheduler_json(*sup_);
+  nlohmann::json j = scheduler_json(*sup_);
+  j["programs"] = programs_;
+  return j;
 }
 
 }  // namespace ktstr::guest

@@ -35,6 +35,8 @@ class SchedulerScope {
  private:
   std::optional<SchedulerSupervisor> sup_;
   bool finished_ = false;
+  // The loader's BPF programs right after attach, from its fdinfo.
+  nlohmann::json programs_ = nlohmann::json::array();
 };
 
 // The scheduler part of a result message.

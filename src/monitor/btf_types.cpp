@@ -150,6 +150,30 @@ BtfMember BtfTypes::member(std::string_view path) const {
   }
 }
 
+std::vector<std::pair<std::string, BtfMember>> BtfTypes::members(std::string_view type_name) const {
+  std::vector<std::pair<std::string, BtfMember>> out;
+  int32_t id = find_composite(type_name);
+  if (id <= 0) return out;
+  const btf_type* t = btf__type_by_id(btf_, static_cast<uint32_t>(id));
+  const btf_member* m = btf_members(t);
+  for (uint16_t i = 0; i < btf_vlen(t); ++i, ++m) {
+    const char* name = btf__name_by_offset(btf_, m->name_off);
+    uint32_t bits = btf_member_bit_offset(t, i);
+    if (!name || !*name || btf_member_bitfield_size(t, i) || bits % 8) continue;
+    int32_t resolved = btf__resolve_type(btf_, m->type);
+    if (resolved <= 0) continue;
+    BtfMember bm;
+    bm.offset = bits / 8;
+    bm.type_id = static_cast<uint32_t>(resolved);
+    int64_t sz = btf__resolve_size(btf_, bm.type_id);
+    bm.size = sz > 0 ? static_cast<uint64_t>(sz) : 0;
+    const btf_type* mt = btf__type_by_id(btf_, bm.type_id);
+    if (btf_is_array(mt)) bm.array_len = btf_array(mt)->nelems;
+    out.emplace_back(name, bm);
+  }
+  return out;
+}
+
 std::optional<int64_t> BtfTypes::enum_value(std::string_view enum_name, std::string_view enumerator) const {
   std::string n = str(enum_name);
   for (uint32_t kind : {uint32_t{BTF_KIND_ENUM}, uint32_t{BTF_KIND_ENUM64}}) {
@@ -168,6 +192,87 @@ std::optional<int64_t> BtfTypes::enum_value(std::string_view enum_name, std::str
     }
   }
   return std::nullopt;
+}
+
+std::optional<std::string> BtfTypes::enum_name(std::string_view enum_name, int64_t value) const {
+  std::string n = str(enum_name);
+  for (uint32_t kind : {uint32_t{BTF_KIND_ENUM}, uint32_t{BTF_KIND_ENUM64}}) {
+    int32_t id = btf__find_by_name_kind(btf_, n.c_str(), kind);
+    if (id <= 0) continue;
+    const btf_type* t = btf__type_by_id(btf_, static_cast<uint32_t>(id));
+    for (uint16_t i = 0; i < btf_vlen(t); ++i) {
+      if (btf_is_enum(t)) {
+        const struct btf_enum* e = btf_enum(t) + i;
+        if (e->val == value) return std::string(btf__name_by_offset(btf_, e->name_off));
+      } else {
+        const struct btf_enum64* e = btf_enum64(t) + i;
+        if (static_cast<int64_t>(btf_enum64_value(e)) == value) return std::string(btf__name_by_offset(btf_, e->name_off));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<BtfTypes::SecVar> BtfTypes::datasec_vars(uint32_t datasec_id) const {
+  std::vector<SecVar> out;
+  const btf_type* t = btf__type_by_id(btf_, datasec_id);
+  if (!t || !btf_is_datasec(t)) return out;
+  const btf_var_secinfo* vi = btf_var_secinfos(t);
+  for (uint16_t i = 0; i < btf_vlen(t); ++i, ++vi) {
+    const btf_type* v = btf__type_by_id(btf_, vi->type);
+    if (!v || !btf_is_var(v)) continue;
+    SecVar sv;
+    sv.name = btf__name_by_offset(btf_, v->name_off);
+    sv.offset = vi->offset;
+    sv.size = vi->size;
+    sv.type_id = v->type;
+    out.push_back(std::move(sv));
+  }
+  return out;
+}
+
+std::optional<BtfTypes::Scalar> BtfTypes::scalar(uint32_t type_id) const {
+  int32_t r = btf__resolve_type(btf_, type_id);
+  if (r <= 0) return std::nullopt;
+  const btf_type* t = btf__type_by_id(btf_, static_cast<uint32_t>(r));
+  Scalar s;
+  if (btf_is_int(t)) {
+    uint8_t enc = btf_int_encoding(t);
+    s.size = t->size;
+    s.is_signed = enc & BTF_INT_SIGNED;
+    s.is_bool = enc & BTF_INT_BOOL;
+    s.is_char = enc & BTF_INT_CHAR;
+    if (btf_int_offset(t) || btf_int_bits(t) != t->size * 8) return std::nullopt;
+    return s;
+  }
+  if (btf_is_any_enum(t)) {
+    s.size = t->size;
+    s.is_signed = btf_kflag(t);
+    return s;
+  }
+  return std::nullopt;
+}
+
+std::string BtfTypes::type_name(uint32_t type_id) const {
+  int32_t r = btf__resolve_type(btf_, type_id);
+  if (r <= 0) return "?";
+  const btf_type* t = btf__type_by_id(btf_, static_cast<uint32_t>(r));
+  const char* n = btf__name_by_offset(btf_, t->name_off);
+  std::string name = n ? n : "";
+  if (btf_is_array(t)) {
+    const struct btf_array* a = btf_array(t);
+    return type_name(a->type) + "[" + std::to_string(a->nelems) + "]";
+  }
+  if (btf_is_ptr(t)) return type_name(t->type) + "*";
+  if (btf_is_struct(t)) return "struct " + (name.empty() ? "<anon>" : name);
+  if (btf_is_union(t)) return "union " + (name.empty() ? "<anon>" : name);
+  if (btf_is_any_enum(t)) return "enum " + (name.empty() ? "<anon>" : name);
+  // Keep the typedef name the program used (u64, s32) where there is one.
+  const btf_type* orig = btf__type_by_id(btf_, type_id);
+  while (orig && (btf_is_const(orig) || btf_is_volatile(orig) || btf_is_restrict(orig)))
+    orig = btf__type_by_id(btf_, orig->type);
+  if (orig && btf_is_typedef(orig)) return btf__name_by_offset(btf_, orig->name_off);
+  return name.empty() ? "?" : name;
 }
 
 std::optional<BtfTypes::Var> BtfTypes::var(std::string_view name) const {

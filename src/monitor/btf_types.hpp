@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 struct btf;
 
@@ -40,12 +42,36 @@ class BtfTypes {
   std::optional<BtfMember> try_member(std::string_view path) const;
   uint64_t offset_of(std::string_view path) const { return member(path).offset; }
 
+  // Direct members of a struct or union in declaration order (name,
+  // layout); bitfields and anonymous members are skipped. Empty if absent.
+  std::vector<std::pair<std::string, BtfMember>> members(std::string_view type_name) const;
+
   // Size of a struct or union; throws Error naming it if absent.
   uint64_t size_of(std::string_view type_name) const;
   bool has_type(std::string_view type_name) const;
 
   // Value of `enumerator` in `enum enum_name`.
   std::optional<int64_t> enum_value(std::string_view enum_name, std::string_view enumerator) const;
+  // The enumerator of `enum enum_name` with this value.
+  std::optional<std::string> enum_name(std::string_view enum_name, int64_t value) const;
+
+  // The variables of a DATASEC (a BPF object's .bss/.data/.rodata as the
+  // value type of its array map), by type id.
+  struct SecVar {
+    std::string name;
+    uint64_t offset = 0, size = 0;
+    uint32_t type_id = 0;  // the variable's type as declared (typedefs kept)
+  };
+  std::vector<SecVar> datasec_vars(uint32_t datasec_id) const;
+  // Integer-like view of a type (after typedefs/qualifiers): size and
+  // signedness for ints, bools, chars and enums; nullopt otherwise.
+  struct Scalar {
+    uint64_t size = 0;
+    bool is_signed = false, is_bool = false, is_char = false;
+  };
+  std::optional<Scalar> scalar(uint32_t type_id) const;
+  // C-ish spelling of a type: "u64", "char[16]", "struct foo" (for listings).
+  std::string type_name(uint32_t type_id) const;
 
   // A global variable's type as BTF records it (per-CPU variables included):
   // total size and, for arrays, element count and element size.

@@ -46,35 +46,59 @@ Expected<Ok> GuestKernel::attach() {
     return unexpected("kernel symbols linux_banner, phys_base or page_offset_base missing");
   const std::string& banner = image_->banner;
   AddressLayout l;
-  if (auto end = syms.address("_end")) l.image_end = *end;
   bool found = false;
-  // PVH boots load the kernel where it was linked (phys_base 0); relocated
-  // loads move it by multiples of the physical alignment.
+  // The banner sits at PA = link VA - __START_KERNEL_map + delta, delta a
+  // multiple of the physical alignment: 0 for a PVH boot (loaded where
+  // linked), else wherever the decompressor put the kernel. With KASLR the
+  // image also runs at a randomised virtual offset V, and the kernel's own
+  // phys_base satisfies delta = V + phys_base (mod 2^64); a plausible V
+  // (aligned, inside the 1 GiB image window) confirms the match.
   for (uint64_t cand = 0; cand < mem_.size() && !found; cand += kPhysAlign) {
     auto b = mem_.at(*banner_va - kStartKernelMap + cand, banner.size());
     if (b.empty() || std::memcmp(b.data(), banner.data(), banner.size()) != 0) continue;
     auto pb = mem_.at(*phys_base_va - kStartKernelMap + cand, 8);
     uint64_t v = 0;
     if (!pb.empty()) copy_in(&v, pb.data(), 8);
-    if (v == cand) {
-      l.phys_base = cand;
-      found = true;
+    uint64_t voff = cand - v;
+    if (voff % kPhysAlign != 0 || voff >= kKernelImageSize) continue;
+    // The kernel's own page tables must agree: under KASLR the image is
+    // visible (decompressed, and at an intermediate place while the
+    // decompressor moves it) before startup_64 has fixed up init_top_pgt
+    // and phys_base, and attaching then would pin a wrong offset.
+    if (auto pgt = syms.address("init_top_pgt")) {
+      AddressLayout probe;
+      probe.phys_base = v;
+      probe.top_pgt_pa = *pgt + voff - kStartKernelMap + v;
+      if (auto l5 = syms.address("__pgtable_l5_enabled")) {
+        auto on = mem_.at(*l5 - kStartKernelMap + cand, 4);
+        uint32_t x = 0;
+        if (!on.empty()) copy_in(&x, on.data(), 4);
+        probe.five_level = x != 0;
+      }
+      auto walked = AddressSpace(mem_, probe).walk(*banner_va + voff);
+      if (!walked || *walked != *banner_va - kStartKernelMap + cand) continue;
     }
+    l.phys_base = v;
+    kaslr_offset_ = voff;
+    found = true;
   }
   if (!found) return unexpected("kernel image not found in guest RAM (not loaded yet, or a different kernel)");
+  if (auto end = syms.address("_end")) l.image_end = *end + kaslr_offset_;
   AddressSpace image_only(mem_, l);
   uint64_t pob = 0;
   std::string err;
-  if (!image_only.read(*pob_va, &pob, 8, &err)) return unexpected("page_offset_base: {}", err);
+  if (!image_only.read(*pob_va + kaslr_offset_, &pob, 8, &err)) return unexpected("page_offset_base: {}", err);
   if (auto l5 = syms.address("__pgtable_l5_enabled")) {
     uint32_t on = 0;
-    if (image_only.read(*l5, &on, 4, &err)) l.five_level = on != 0;
+    if (image_only.read(*l5 + kaslr_offset_, &on, 4, &err)) l.five_level = on != 0;
   }
   l.page_offset_base = pob;
-  if (!image_only.canonical(pob) || pob < (1ull << 63) || pob % (1ull << 30))
+  // Canonical for the paging depth the guest runs (the decompressor turns
+  // on 5-level paging where the CPU has LA57; a PVH boot stays 4-level).
+  if (!AddressSpace(mem_, l).canonical(pob) || pob < (1ull << 63) || pob % (1ull << 30))
     return unexpected("page_offset_base {:#x} is not a plausible direct-map base", pob);
   if (auto pgt = syms.address("init_top_pgt")) {
-    auto pa = image_only.to_phys(*pgt);
+    auto pa = image_only.to_phys(*pgt + kaslr_offset_);
     if (pa) l.top_pgt_pa = *pa;
   }
   space_.emplace(mem_, l);
@@ -83,7 +107,7 @@ Expected<Ok> GuestKernel::attach() {
 
 void GuestKernel::refresh() {
   if (!space_) return;
-  auto pob_va = symbols().address("page_offset_base");
+  auto pob_va = address("page_offset_base");
   uint64_t pob = 0;
   if (!pob_va || !space_->read(*pob_va, &pob, 8, nullptr)) return;
   AddressLayout l = space_->layout();
@@ -134,18 +158,29 @@ Expected<std::string> GuestKernel::read_string(uint64_t va, size_t max) const {
 }
 
 Expected<uint64_t> GuestKernel::per_cpu(uint64_t sym_va, unsigned cpu) const {
-  auto offsets = symbols().address("__per_cpu_offset");
-  if (!offsets) return unexpected("kernel symbol __per_cpu_offset missing");
-  auto arr = image_->btf ? btf().var("__per_cpu_offset") : std::nullopt;
-  if (arr && arr->array_len && cpu >= arr->array_len)
-    return unexpected("CPU {} is beyond __per_cpu_offset[{}]", cpu, arr->array_len);
-  auto off = read<uint64_t>(*offsets + uint64_t{cpu} * 8);
+  // Looked up once: BTF lookups by name are linear scans, far too slow
+  // for every per-CPU read of every sample.
+  if (!per_cpu_offsets_) {
+    auto arr = image_->btf ? btf().var("__per_cpu_offset") : std::nullopt;
+    per_cpu_len_ = arr ? arr->array_len : 0;
+    per_cpu_offsets_ = symbols().address("__per_cpu_offset").value_or(0);
+    if (!per_cpu_offsets_) return unexpected("kernel symbol __per_cpu_offset missing");
+  }
+  if (per_cpu_len_ && cpu >= per_cpu_len_)
+    return unexpected("CPU {} is beyond __per_cpu_offset[{}]", cpu, per_cpu_len_);
+  auto off = read<uint64_t>(per_cpu_offsets_ + kaslr_offset_ + uint64_t{cpu} * 8);
   if (!off) return Unexpected{off.error()};
   return sym_va + *off;  // unsigned arithmetic is the kernel's mod 2^64
 }
 
+std::optional<uint64_t> GuestKernel::address(std::string_view name) const {
+  auto a = symbols().address(name);
+  if (!a) return std::nullopt;
+  return *a + kaslr_offset_;
+}
+
 Expected<uint64_t> GuestKernel::jiffies() const {
-  auto va = symbols().address("jiffies_64");
+  auto va = address("jiffies_64");
   if (!va) return unexpected("kernel symbol jiffies_64 missing");
   return read<uint64_t>(*va);
 }

@@ -25,9 +25,11 @@ class GuestKernel {
   GuestKernel(std::shared_ptr<const KernelImage> image, const PhysMemory& mem);
 
   // Finds the image in guest RAM (linux_banner must match the vmlinux's,
-  // at a 2 MiB-aligned phys_base that the guest's own phys_base agrees
-  // with), then reads page_offset_base, the page-table root and the paging
-  // depth. Fails until QEMU has loaded the kernel; call again later.
+  // at a 2 MiB-aligned physical shift that the guest's own phys_base
+  // explains, possibly with a KASLR virtual offset), then reads
+  // page_offset_base, the page-table root and the paging depth. Fails
+  // until the kernel is in place (QEMU loaded it, or under KASLR the
+  // decompressor moved it); call again later.
   Expected<Ok> attach();
   bool attached() const { return space_.has_value(); }
   // Re-reads page_offset_base: early boot may move the direct map (memory
@@ -36,7 +38,14 @@ class GuestKernel {
   const AddressSpace& space() const { return *space_; }
   const KernelImage& image() const { return *image_; }
   const BtfTypes& btf() const { return *image_->btf; }
+  // Link-time addresses, as decoded from the vmlinux.
   const SymbolTable& symbols() const { return *image_->symbols; }
+  // KASLR: how far the running image sits above its link-time addresses
+  // (0 without KASLR). Known once attached.
+  uint64_t kaslr_offset() const { return kaslr_offset_; }
+  // A symbol's address in the running guest (link-time + KASLR offset);
+  // nullopt if absent or ambiguous.
+  std::optional<uint64_t> address(std::string_view name) const;
 
   template <typename T>
   Expected<T> read(uint64_t va) const {
@@ -67,6 +76,8 @@ class GuestKernel {
   std::shared_ptr<const KernelImage> image_;
   const PhysMemory& mem_;
   std::optional<AddressSpace> space_;
+  uint64_t kaslr_offset_ = 0;
+  mutable uint64_t per_cpu_offsets_ = 0, per_cpu_len_ = 0;  // link-time &__per_cpu_offset, its length
 };
 
 }  // namespace ktstr::monitor

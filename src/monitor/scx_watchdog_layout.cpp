@@ -48,4 +48,12 @@ Expected<ScxWatchdogLayout> ScxWatchdogLayout::resolve(const KernelImage& img) {
   return l;
 }
 
+ScxWatchdogLayout ScxWatchdogLayout::relocated(uint64_t off) const {
+  ScxWatchdogLayout l = *this;
+  for (uint64_t* a : {&l.scx_root, &l.static_timeout, &l.interval, &l.timestamp, &l.enable_state, &l.enable_seq,
+                      &l.work_timer})
+    if (*a) *a += off;
+  return l;
+}
+
 }  // namespace ktstr::monitor

@@ -30,7 +30,9 @@ struct ScxWatchdogLayout {
   uint64_t timer_entry_pprev_off = 0;
 
   // Errors name the missing symbol or member (a kernel without sched_ext).
+  // Addresses are link-time; relocated() moves them by a KASLR offset.
   static Expected<ScxWatchdogLayout> resolve(const KernelImage& img);
+  ScxWatchdogLayout relocated(uint64_t kaslr_offset) const;
 };
 
 }  // namespace ktstr::monitor

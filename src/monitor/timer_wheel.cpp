@@ -120,6 +120,14 @@ Expected<TimerWheelLayout> TimerWheelLayout::resolve(const KernelImage& img) {
   return l;
 }
 
+TimerWheelLayout TimerWheelLayout::relocated(uint64_t off) const {
+  TimerWheelLayout l = *this;
+  l.timer_bases += off;
+  l.cpu_online_mask += off;
+  l.nr_cpu_ids += off;
+  return l;
+}
+
 Expected<PullResult> pull_timer_now(const GuestKernel& k, const TimerWheelLayout& l, uint64_t timer_va,
                                     uint64_t function) {
   const uint64_t node = timer_va + l.entry;  // wheel lists link &timer->entry

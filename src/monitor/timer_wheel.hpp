@@ -40,6 +40,8 @@ struct TimerWheelLayout {
   uint64_t cpu_online_mask = 0, nr_cpu_ids = 0;
 
   static Expected<TimerWheelLayout> resolve(const KernelImage& img);
+  // Symbol addresses moved by a KASLR offset.
+  TimerWheelLayout relocated(uint64_t kaslr_offset) const;
 };
 
 struct PullResult {

@@ -36,11 +36,11 @@ WatchdogShortener::WatchdogShortener(std::shared_ptr<const KernelImage> image, s
     unavailable_ = "sched_ext watchdog not found in this kernel: " + wd.error();
     return;
   }
-  wd_ = *wd;
+  wd_ = wd_link_ = *wd;
   // Without the timer layout we cannot pull the work earlier; shortening
   // still works, the first short check just waits for the old expiry.
-  if (auto wl = TimerWheelLayout::resolve(*image_)) wheel_ = *wl;
-  timer_fn_ = image_->symbols->address("delayed_work_timer_fn").value_or(0);
+  if (auto wl = TimerWheelLayout::resolve(*image_)) wheel_ = wheel_link_ = *wl;
+  timer_fn_ = timer_fn_link_ = image_->symbols->address("delayed_work_timer_fn").value_or(0);
 }
 
 std::unique_ptr<WatchdogShortener> WatchdogShortener::create(const std::filesystem::path& vmlinux, int hz,
@@ -86,7 +86,14 @@ bool WatchdogShortener::ensure_ready() {
     return true;
   }
   // Fails until QEMU has loaded the kernel image; retried every tick.
-  return kernel_->attach().ok();
+  if (!kernel_->attach().ok()) return false;
+  // Symbols were resolved at link-time addresses; under KASLR the running
+  // image sits higher.
+  const uint64_t off = kernel_->kaslr_offset();
+  wd_ = wd_link_->relocated(off);
+  if (wheel_link_) wheel_ = wheel_link_->relocated(off);
+  timer_fn_ = timer_fn_link_ ? timer_fn_link_ + off : 0;
+  return true;
 }
 
 void WatchdogShortener::on_tick(vm::VmControl& vm) {

@@ -97,9 +97,11 @@ class WatchdogShortener : public vm::VmObserver {
   Options opts_;
   std::string unavailable_;
   uint64_t target_ = 0, interval_ = 0;  // jiffies
-  std::optional<ScxWatchdogLayout> wd_;
-  std::optional<TimerWheelLayout> wheel_;
-  uint64_t timer_fn_ = 0;  // delayed_work_timer_fn
+  // Link-time layouts, and the ones relocated by the guest's KASLR offset
+  // once attached (equal without KASLR).
+  std::optional<ScxWatchdogLayout> wd_link_, wd_;
+  std::optional<TimerWheelLayout> wheel_link_, wheel_;
+  uint64_t timer_fn_link_ = 0, timer_fn_ = 0;  // delayed_work_timer_fn
   vm::VmControl* vm_ = nullptr;
   std::unique_ptr<GuestPhysMemory> phys_;
   std::unique_ptr<GuestKernel> kernel_;

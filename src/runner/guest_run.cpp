@@ -16,7 +16,6 @@
 #include "util/fd.hpp"
 #include "util/files.hpp"
 #include "util/log.hpp"
-#include "vm/qemu/qemu_backend.hpp"
 #include "vm/qemu/qemu_topology.hpp"
 
 namespace ktstr::runner {
@@ -47,6 +46,7 @@ initramfs::InitramfsSpec base_spec(const GuestRunOptions& o) {
     else
       spec.entries.push_back(initramfs::Entry::from_host(guest, fs::absolute(f), 0755));
   }
+  spec.entries.insert(spec.entries.end(), o.extra_entries.begin(), o.extra_entries.end());
   spec.include_busybox = o.busybox;
   // Uncompressed: under TCG the guest decompressing costs more than the
   // kernel copying a few more megabytes (see bench/).
@@ -109,20 +109,28 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
   kernel::Kernel k = kernel::resolve_kernel(o.kernel, ro);
   res.kernel_version = k.version;
 
-  auto backend = std::make_unique<vm::qemu::QemuBackend>();
+  res.vmm = vm::choose_vmm(o.vmm);
+  log::debug("VMM: {} ({})", vm::to_string(res.vmm.vmm), res.vmm.reason);
+  auto backend = vm::make_backend(res.vmm);
   // A shape QEMU cannot present is bad input: refuse it before packing an
   // initramfs or starting anything.
-  (void)vm::qemu::qemu_topology_args(o.topology, topology::default_memory_mb(o.topology, o.memory_mb.value_or(0)));
+  if (res.vmm.vmm == vm::Vmm::Qemu)
+    (void)vm::qemu::qemu_topology_args(o.topology, topology::default_memory_mb(o.topology, o.memory_mb.value_or(0)));
   Fd initrd = pack_initrd(o);
 
   vm::VmSpec spec;
   spec.kernel = k.vmlinux;
+  if (o.kaslr) {
+    if (k.bzimage.empty() || !fs::exists(k.bzimage))
+      fail("--kaslr boots the kernel's bzImage, but none is known for {} (found by {})", k.version, k.found_by);
+    spec.kernel = k.bzimage;
+  }
   spec.initrd_fd = initrd.get();
   spec.topology = o.topology;
   spec.extra_cmdline = o.extra_cmdline;
   spec.memory_mb = topology::default_memory_mb(o.topology, o.memory_mb.value_or(0));
   res.timeout = o.timeout.value_or(
-      default_timeout(backend->accel().accel == vm::Accel::Tcg, o.topology, o.action_budget));
+      default_timeout(res.vmm.emulated, o.topology, o.action_budget));
   spec.timeout = res.timeout;
   spec.interactive = o.interactive;
   spec.stream_output = o.stream_output;
@@ -137,6 +145,7 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
     observers.add(watchdog.get());
   }
   observers.add(o.observer);
+  if (o.observer_factory) observers.add(o.observer_factory(k));
 
   res.outcome = backend->run(spec, observers.empty() ? nullptr : &observers);
   if (watchdog) res.watchdog_events = watchdog->events();
@@ -144,17 +153,39 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
   return res;
 }
 
+namespace {
+// How far the guest got, from what it published.
+std::string stage_reached(const vm::VmOutcome& o) {
+  std::string stage;
+  for (const auto& m : o.messages)
+    if (m.type == channel::MsgType::Stage) stage = m.text();
+  if (!stage.empty()) return "guest stage '" + stage + "'";
+  if (o.guest_init_uptime_s) return fmt::format("guest init running (started at uptime {:.2f} s)", *o.guest_init_uptime_s);
+  return "guest kernel booting (init had not started)";
+}
+}  // namespace
+
 std::string describe_failure(const vm::VmOutcome& o, size_t console_lines) {
   std::string s = fmt::format("VM failed: {}: {}\n", vm::to_string(o.kind), o.detail);
   for (const auto& m : o.messages)
     if (m.type == channel::MsgType::Panic) s += fmt::format("  guest reported: {}\n", m.text());
   for (const auto& e : o.channel_errors) s += fmt::format("  channel: {}\n", e);
+  if (o.kind == vm::ExitKind::VcpuCrash) s += "  stage reached: " + stage_reached(o) + "\n";
+  // -v shows the whole console: the first error is often far above the panic.
+  if (log::level() >= log::Level::verbose) console_lines = SIZE_MAX;
   std::string tail = vm::tail_lines(o.console, console_lines);
-  if (!tail.empty()) s += fmt::format("--- guest console (last {} lines) ---\n{}", console_lines, tail);
+  if (!tail.empty())
+    s += console_lines == SIZE_MAX ? "--- guest console ---\n" + tail
+                                   : fmt::format("--- guest console (last {} lines) ---\n{}", console_lines, tail);
+  else if (o.kind == vm::ExitKind::VcpuCrash) s += "--- guest console: empty (the guest kernel runs with `quiet`) ---\n";
   if (!tail.empty() && tail.back() != '\n') s += '\n';
+  if (o.kind == vm::ExitKind::VcpuCrash && o.abandoned_threads)
+    s += "ktstr: the crashed vCPU thread is parked in its crash handler; ktstr exits now\n";
   if (o.kind == vm::ExitKind::BackendError && !o.backend_stderr.empty())
     s += fmt::format("--- QEMU stderr ---\n{}\n", vm::tail_lines(o.backend_stderr, 20));
   return s;
 }
+
+nlohmann::json vmm_json(const vm::VmmChoice& c) { return {{"vmm", vm::to_string(c.vmm)}, {"reason", c.reason}}; }
 
 }  // namespace ktstr::runner

@@ -6,6 +6,7 @@
 #include "check/result_json.hpp"
 #include "guest/scenario_validation.hpp"
 #include "runner/guest_run.hpp"
+#include "runner/scenario_monitor.hpp"
 #include "vm/accel.hpp"
 #include "scenario/scenario_json.hpp"
 #include "scenario/validate.hpp"
@@ -49,7 +50,9 @@ nlohmann::json ScenarioVerdict::to_json() const {
                    {"result", result}};
   if (!scheduler.is_null()) j["scheduler"] = scheduler;
   if (!watchdog.is_null()) j["watchdog"] = watchdog;
+  if (!monitor.is_null()) j["monitor"] = monitor;
   if (!failure_text.empty()) j["failure"] = failure_text;
+  if (!vmm.is_null()) j["vmm"] = vmm;
   return j;
 }
 
@@ -83,12 +86,13 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
     return v;
   }
   scenario::Scenario s = prepare_scenario(e, o);
-  bool emulated = vm::choose_accel().accel == vm::Accel::Tcg;
+  bool emulated = vm::choose_vmm(o.vmm).emulated;
   check::Thresholds merged = check::Thresholds::layered_for(emulated, o.scheduler_thresholds, s.thresholds);
 
   GuestRunOptions g;
   g.kernel = o.kernel;
   g.topology = o.topology;
+  g.vmm = o.vmm;
   g.memory_mb = o.memory_mb;
   g.timeout = o.timeout;
   g.stream_output = false;
@@ -105,8 +109,15 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
     g.extra_cmdline = o.scheduler->cmdline();
   }
   g.watchdog_timeout = o.watchdog_timeout;
+  g.kaslr = o.kaslr;
+  MonitorAttachment mon(monitor_setup(o, merged, emulated));
+  attach_monitor(mon, o, g);
   auto run = run_in_guest(g);
   if (!run.watchdog_events.empty()) v.watchdog = run.watchdog_events;
+  v.monitor = mon.to_json();
+  v.monitor_text = mon.report_text();
+  v.vmm = vmm_json(run.vmm);
+  v.abandoned_threads = run.outcome.abandoned_threads;
   v.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 
   const channel::Message* result = nullptr;
@@ -117,11 +128,13 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
     v.result.fail(check::DetailKind::guest, result ? run.outcome.detail : "no result from the guest: " + run.outcome.detail);
     v.failure_text = describe_failure(run.outcome);
     if (!run.outcome.init_output.empty()) v.failure_text += "--- guest output ---\n" + run.outcome.init_output;
+    mon.apply(v.result);
     return v;
   }
   auto j = nlohmann::json::parse(result->text());
   v.result = j.at("result").get<check::CheckResult>();
   if (j.contains("scheduler")) v.scheduler = j["scheduler"];
+  if (!v.result.skipped) mon.apply(v.result);
   v.verdict = v.result.skipped ? Verdict::Skip : v.result.passed ? Verdict::Pass : Verdict::Fail;
   if (*run.outcome.guest_exit_code != 0 && v.result.passed) {
     v.verdict = Verdict::Fail;
@@ -137,6 +150,7 @@ std::string format_verdict(const ScenarioVerdict& v) {
   std::string s = line + "\n" + check::format_details(v.result);
   if (!v.result.stats.cgroups.empty()) s += check::format_stats(v.result.stats);
   if (!v.failure_text.empty()) s += v.failure_text;
+  s += v.monitor_text;
   if (v.scheduler.is_object()) {
     if (v.scheduler.contains("kernel_exit")) {
       const auto& k = v.scheduler["kernel_exit"];

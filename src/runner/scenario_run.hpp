@@ -9,14 +9,17 @@
 
 #include "check/result.hpp"
 #include "check/thresholds.hpp"
+#include "runner/monitor_attach.hpp"
 #include "scheduler/scheduler_ref.hpp"
 #include "scenario/catalog.hpp"
 #include "topology/topology.hpp"
+#include "vm/vmm_choice.hpp"
 
 namespace ktstr::runner {
 
 struct ScenarioRunOptions {
   topology::Topology topology;
+  vm::Vmm vmm = vm::Vmm::Auto;
   std::optional<std::string> kernel;
   std::optional<uint64_t> memory_mb;
   std::optional<std::chrono::milliseconds> duration;
@@ -29,6 +32,8 @@ struct ScenarioRunOptions {
   std::optional<std::chrono::seconds> timeout;
   std::optional<std::chrono::milliseconds> watchdog_timeout;  // unset: 4 s with a scheduler; 0: off
   bool host = false;                          // run on this machine, no VM
+  MonitorOptions monitor;                     // host-side monitor (runner/monitor_attach.hpp)
+  bool kaslr = false;                         // boot the bzImage with KASLR (GuestRunOptions::kaslr)
 };
 
 enum class Verdict { Pass, Fail, Skip };
@@ -41,7 +46,11 @@ struct ScenarioVerdict {
   check::CheckResult result;
   nlohmann::json scheduler;   // the guest's scheduler report, if any
   nlohmann::json watchdog;    // what the host-side watchdog shortener did
+  nlohmann::json monitor;     // samples summary, verdicts, timeline, BPF programs
+  std::string monitor_text;   // failure-report sections: timeline per phase, monitor summary
   std::string failure_text;   // VM-level failure (panic, timeout...) with console tail
+  nlohmann::json vmm;         // which VMM booted it and why
+  bool abandoned_threads = false;  // a vCPU thread crashed on a signal: stop running VMs
   nlohmann::json to_json() const;
 };
 

@@ -1,8 +1,9 @@
 #include "runner/test_run.hpp"
 
 #include "runner/guest_verdict.hpp"
+#include "runner/monitor_attach.hpp"
 #include "scheduler/scheduler_ref.hpp"
-#include "vm/accel.hpp"
+#include "vm/vmm_choice.hpp"
 
 namespace ktstr::runner {
 namespace {
@@ -12,13 +13,16 @@ using Clock = std::chrono::steady_clock;
 GuestRunOptions test_guest_options(const PlannedVariant& v) {
   const TestOptions& o = v.test->options;
   auto def = test_scheduler(o);
-  bool emulated = vm::choose_accel().accel == vm::Accel::Tcg;
+  // KTSTR_TEST binaries take the VMM from $KTSTR_VMM (auto by default).
+  vm::Vmm vmm = vm::default_vmm();
+  bool emulated = vm::choose_vmm(vmm).emulated;
   check::Thresholds thresholds =
       check::Thresholds::layered_for(emulated, def ? def->thresholds : check::Thresholds{}, o.thresholds);
 
   GuestRunOptions g;
   if (!o.kernel.empty()) g.kernel = o.kernel;
   g.topology = v.topology;
+  g.vmm = vmm;
   if (o.memory_mb) g.memory_mb = o.memory_mb;
   if (o.timeout.count() > 0) g.timeout = o.timeout;
   for (const auto& f : o.include_files) g.include_files.emplace_back(f);
@@ -51,9 +55,27 @@ ScenarioVerdict run_test_variant(const PlannedVariant& v) {
   ScenarioVerdict verdict;
   verdict.name = v.name;
   GuestRunOptions g = test_guest_options(v);
+  // The host monitor watches a test's VM like a scenario's.
+  MonitorSetup ms;
+  ms.thresholds = check::Thresholds::from_json(g.request.params["thresholds"]);
+  ms.cpus = v.topology.cpus();
+  ms.emulated = vm::choose_vmm(g.vmm).emulated;
+  auto def = test_scheduler(v.test->options);
+  ms.sched_ext = def.has_value();
+  if (def) ms.reserved_cpus = def->reserved_cpus;
+  MonitorAttachment mon(ms);
+  g.observer_factory = [&mon](const kernel::Kernel& k) { return mon.make(k); };
   auto run = run_in_guest(g);
   if (!run.watchdog_events.empty()) verdict.watchdog = run.watchdog_events;
+  verdict.vmm = vmm_json(run.vmm);
+  verdict.abandoned_threads = run.outcome.abandoned_threads;
   verdict_from_guest(run, verdict);
+  verdict.monitor = mon.to_json();
+  verdict.monitor_text = mon.report_text();
+  if (!verdict.result.skipped) {
+    mon.apply(verdict.result);
+    if (!verdict.result.passed) verdict.verdict = Verdict::Fail;
+  }
   verdict.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return verdict;
 }

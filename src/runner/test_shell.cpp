@@ -54,8 +54,11 @@ void make_shell(GuestRunOptions& g, const std::string& exec) {
 int run_shell_vm(const GuestRunOptions& g) {
   auto r = run_in_guest(g);
   const auto& out = r.outcome;
-  log::debug("kernel {}: guest init at uptime {:.2f} s, VM {:.2f} s, total {:.2f} s", r.kernel_version,
-             out.guest_init_uptime_s.value_or(-1), out.wall_seconds, r.total_seconds);
+  log::debug("kernel {} on {}: guest init at uptime {:.2f} s, VM {:.2f} s, total {:.2f} s", r.kernel_version,
+             vm::to_string(r.vmm.vmm), out.guest_init_uptime_s.value_or(-1), out.wall_seconds, r.total_seconds);
+  if (out.first_entry_s || out.exit_report_to_end_s)
+    log::debug("VM timing: creation to first vCPU entry {:.1f} ms, exit code reported to VM gone {:.1f} ms",
+               out.first_entry_s.value_or(-1) * 1e3, out.exit_report_to_end_s.value_or(-1) * 1e3);
   if (out.kind == vm::ExitKind::Clean) {
     for (const auto& m : out.messages)
       if (m.type == channel::MsgType::Panic) log::warn("guest: {}", m.text());

@@ -249,6 +249,7 @@ json SchedulerDef::to_json() const {
     j["sysctls"] = json::array();
     for (const auto& s : sysctls) j["sysctls"].push_back(s.str());
   }
+  if (!reserved_cpus.empty()) j["reserved_cpus"] = reserved_cpus;
   if (!thresholds.empty()) j["thresholds"] = thresholds.to_json();
   j["flags"] = json::array();
   for (const auto& f : flags) {
@@ -277,6 +278,14 @@ SchedulerDef SchedulerDef::from_json(const json& j) {
     else if (k == "kernel_cmdline") d.kernel_cmdline = as_strings(v, ctx);
     else if (k == "sysctls") {
       for (const auto& s : as_strings(v, ctx)) d.sysctls.push_back(Sysctl::parse(s));
+    } else if (k == "reserved_cpus") {
+      if (!v.is_array()) fail("{}: expected an array of CPU numbers, got {}", ctx, v.dump());
+      for (const auto& c : v) {
+        if (!c.is_number_unsigned() && !(c.is_number_integer() && c.get<int64_t>() >= 0))
+          fail("{}: expected a non-negative CPU number, got {}", ctx, c.dump());
+        if (c.get<uint64_t>() >= 512) fail("{}: CPU {} is beyond the largest topology (512 CPUs)", ctx, c.dump());
+        d.reserved_cpus.push_back(c.get<uint32_t>());
+      }
     } else if (k == "thresholds") {
       try {
         d.thresholds = check::Thresholds::from_json(v);
@@ -288,7 +297,7 @@ SchedulerDef SchedulerDef::from_json(const json& j) {
       for (size_t i = 0; i < v.size(); ++i) d.flags.push_back(flag_from_json(v[i], fmt::format("{}[{}]", ctx, i)));
     } else {
       fail("{}: unknown key '{}' (known: name, binary, description, topology, args, kernel_cmdline, sysctls, "
-           "thresholds, flags)", who, k);
+           "reserved_cpus, thresholds, flags)", who, k);
     }
   }
   if (d.name.empty()) fail("{}: 'name' is required", who);
@@ -305,7 +314,8 @@ std::string SchedulerDef::to_toml() const {
   top.erase("thresholds");
   top.erase("flags");
   std::string out;
-  toml_keys(out, top, {"name", "binary", "description", "topology", "args", "kernel_cmdline", "sysctls"}, "");
+  toml_keys(out, top, {"name", "binary", "description", "topology", "args", "kernel_cmdline", "sysctls",
+                       "reserved_cpus"}, "");
   if (j.contains("thresholds")) {
     out += "\n[thresholds]\n";
     toml_keys(out, j["thresholds"], {}, "thresholds.");

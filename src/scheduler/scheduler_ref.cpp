@@ -75,6 +75,7 @@ SchedulerRef scheduler_ref_for(const SchedulerDef& def, const Profile& profile,
   r.args = profile_args(def, profile);
   r.args.insert(r.args.end(), extra_args.begin(), extra_args.end());
   r.kernel_cmdline = def.kernel_cmdline;
+  r.reserved_cpus = def.reserved_cpus;
   for (const auto& sc : def.sysctls) r.sysctls.emplace_back(sc.proc_path(), sc.value);
   return r;
 }

@@ -20,6 +20,7 @@ struct SchedulerRef {
   std::vector<std::string> args;     // fixed + --sched-args + flag args
   std::vector<std::string> kernel_cmdline;                 // from its definition
   std::vector<std::pair<std::string, std::string>> sysctls;  // /proc/sys path -> value
+  std::vector<uint32_t> reserved_cpus;                      // from its definition (monitor)
   std::string guest_path() const { return "/usr/local/bin/" + binary.filename().string(); }
   // The request's "scheduler" object guest init reads (guest/scheduler_params.hpp).
   nlohmann::json guest_request() const {

@@ -41,6 +41,12 @@ SchedulerDef fixture() {
       fault("dispatch-loop", {"--dispatch-loop"}, "ops.dispatch() spins 100 ms per call -> watchdog ejection",
             {"short-timeout"}),
       fault("exit-early", {"--exit-early", "1500"}, "the loader exits 1 after 1.5 s without detaching"),
+      // Host-monitor negatives (no short-timeout: ktstr's 4 s host-side
+      // watchdog applies, and the monitor must flag the stall before it).
+      fault("stall-cpu", {"--stall-cpu", "1", "--stall-comm", std::string(kFixtureStallComm)},
+            "never dispatch ktstr's workers queued on CPU 1 -> monitor stall verdict on cpu1"),
+      fault("all-to-cpu0", {"--all-to-cpu", "0"},
+            "queue every user task on CPU 0 while the others idle -> monitor work-conservation verdict"),
   };
   return d;
 }
@@ -61,6 +67,7 @@ SchedulerDef central() {
   d.binary = "scx_central";
   d.description = "kernel example: CPU 0 makes every scheduling decision";
   d.topology = kDefaultTopology;
+  d.reserved_cpus = {0};  // its central dispatcher CPU (scx_central's default -c 0)
   d.flags = {flag("short-slice", {"-s", "1000"}, "1 ms slices instead of SCX_SLICE_DFL (20 ms)")};
   return d;
 }

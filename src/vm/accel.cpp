@@ -13,6 +13,7 @@
 
 #include "util/error.hpp"
 #include "util/fd.hpp"
+#include "util/files.hpp"
 
 namespace ktstr::vm {
 
@@ -38,6 +39,14 @@ AccelChoice choose_accel() {
   int api = ::ioctl(kvm.get(), KVM_GET_API_VERSION, 0);
   if (api != KVM_API_VERSION) return {Accel::Tcg, "unexpected KVM API version; using QEMU TCG"};
   return {Accel::Kvm, "hardware KVM"};
+}
+
+bool host_cpu_is_emulated() {
+  static const bool emulated = [] {
+    auto info = try_read_file("/proc/cpuinfo");
+    return info && info->find("QEMU TCG CPU") != std::string::npos;
+  }();
+  return emulated;
 }
 
 }  // namespace ktstr::vm

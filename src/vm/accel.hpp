@@ -16,4 +16,9 @@ struct AccelChoice {
 // instruction by instruction and dies on a stock kernel, so it counts as no KVM.
 AccelChoice choose_accel();
 
+// This host itself runs on an emulated CPU (QEMU's TCG: "QEMU TCG CPU" in
+// /proc/cpuinfo), as the nested rig's L1 does. KVM works there, but guests
+// run as slowly and noisily as under TCG, and some CPU features misbehave.
+bool host_cpu_is_emulated();
+
 }  // namespace ktstr::vm

@@ -1,11 +1,9 @@
 #include "vm/backend.hpp"
 
-#include "vm/qemu/qemu_backend.hpp"
+#include "vm/vmm_choice.hpp"
 
 namespace ktstr::vm {
 
-// The QEMU backend serves both TCG and KVM hosts; the native KVM VMM will
-// take over on real KVM hosts once it exists.
-std::unique_ptr<VmBackend> make_default_backend() { return std::make_unique<qemu::QemuBackend>(); }
+std::unique_ptr<VmBackend> make_default_backend() { return make_backend(choose_vmm(default_vmm())); }
 
 }  // namespace ktstr::vm

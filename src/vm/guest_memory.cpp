@@ -47,6 +47,22 @@ bool GuestMemory::gpa_to_offset(uint64_t gpa, uint64_t ram_bytes, uint64_t low_b
   return false;
 }
 
+std::vector<GuestMemory::Region> GuestMemory::regions() const {
+  std::vector<Region> out;
+  for (const auto& b : backends_) {
+    uint64_t off = b.start, end = b.start + b.map.size();
+    uint8_t* host = b.map.data();
+    if (off < low_) {  // the part below the hole
+      uint64_t n = std::min(end, low_) - off;
+      out.push_back({off, host, n});
+      off += n;
+      host += n;
+    }
+    if (off < end) out.push_back({off - low_ + layout::kHighMemStart, host, end - off});
+  }
+  return out;
+}
+
 std::span<uint8_t> GuestMemory::at(uint64_t gpa, uint64_t len) const {
   uint64_t off = 0;
   if (len == 0 || !gpa_to_offset(gpa, total_, low_, &off)) return {};

@@ -28,6 +28,15 @@ class GuestMemory {
   // the range is not RAM (the hole below 4 GiB), out of bounds, or crosses
   // from one backend into the next.
   std::span<uint8_t> at(uint64_t gpa, uint64_t len) const;
+  // Guest-physical RAM ranges and where the host maps them: each backend,
+  // split where RAM jumps over the hole below 4 GiB. A VMM registers these
+  // as its memory slots.
+  struct Region {
+    uint64_t gpa = 0;
+    uint8_t* host = nullptr;
+    uint64_t size = 0;
+  };
+  std::vector<Region> regions() const;
   // Offset into the backends laid end to end.
   static bool gpa_to_offset(uint64_t gpa, uint64_t ram_bytes, uint64_t low_bytes, uint64_t* offset);
 

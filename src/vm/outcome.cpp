@@ -15,6 +15,13 @@ std::optional<std::string> find_panic_line(const std::string& console) {
 
 void classify(const Observed& seen, VmOutcome& out) {
   std::string stage = seen.last_stage.empty() ? "" : fmt::format(" (last guest stage: {})", seen.last_stage);
+  // A vCPU thread of the own VMM crashed: the VMM, not the guest, failed,
+  // whatever the guest managed to report before.
+  if (!seen.vcpu_crash.empty()) {
+    out.kind = ExitKind::VcpuCrash;
+    out.detail = seen.vcpu_crash + stage;
+    return;
+  }
   if (seen.guest_exit_code) {
     out.kind = ExitKind::Clean;
     out.guest_exit_code = seen.guest_exit_code;
@@ -37,6 +44,11 @@ void classify(const Observed& seen, VmOutcome& out) {
     out.detail = fmt::format("guest did not finish before the deadline; VM killed{}", stage);
     return;
   }
+  if (!seen.backend_failure.empty()) {
+    out.kind = ExitKind::BackendError;
+    out.detail = seen.backend_failure + stage;
+    return;
+  }
   if (seen.backend_status && !seen.backend_status->ok()) {
     out.kind = ExitKind::BackendError;
     std::string err = trim(tail_lines(out.backend_stderr, 5));
@@ -45,7 +57,8 @@ void classify(const Observed& seen, VmOutcome& out) {
     return;
   }
   out.kind = ExitKind::NoResult;
-  out.detail = "VM stopped without the guest reporting a result" + stage;
+  out.detail = "VM stopped without the guest reporting a result" +
+               (seen.machine_event.empty() ? "" : " (" + seen.machine_event + ")") + stage;
 }
 
 }  // namespace ktstr::vm

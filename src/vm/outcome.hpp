@@ -14,6 +14,10 @@ struct Observed {
   std::optional<int> guest_exit_code;
   std::string last_stage;                    // last Stage message from the guest
   std::string guest_panic_message;           // Panic message from guest init
+  // Own VMM only (no backend process whose status could tell):
+  std::string vcpu_crash;                    // "vCPU N crashed: <reason>"
+  std::string backend_failure;               // KVM refused to go on (internal error, entry failure)
+  std::string machine_event;                 // how the VM ended: "guest powered off", "triple fault", ...
 };
 
 // Fills kind and detail of `out` (console/backend_stderr must be set).

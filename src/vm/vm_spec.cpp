@@ -10,6 +10,7 @@ const char* to_string(ExitKind k) {
     case ExitKind::NoResult: return "no result from guest";
     case ExitKind::BackendError: return "VM backend error";
     case ExitKind::Interrupted: return "interrupted";
+    case ExitKind::VcpuCrash: return "vCPU crash";
   }
   return "?";
 }

@@ -35,6 +35,7 @@ enum class ExitKind {
   NoResult,      // VM ended without the guest reporting an exit code
   BackendError,  // QEMU failed to start or died on its own
   Interrupted,   // the user pressed Ctrl-C / ktstr got SIGTERM
+  VcpuCrash,     // a vCPU thread of the own VMM crashed ("vCPU N crashed: <reason>")
 };
 const char* to_string(ExitKind k);
 
@@ -49,6 +50,12 @@ struct VmOutcome {
   std::vector<std::string> channel_errors;   // corrupt/lost records
   std::optional<double> guest_init_uptime_s; // guest uptime when init started
   double wall_seconds = 0;                   // backend start to VM exit
+  std::string backend;                       // "qemu" or "kvm" (the own VMM)
+  // Own VMM: a vCPU thread died on a signal or std::terminate and is parked
+  // in its crash handler; the process must report and exit (README).
+  bool abandoned_threads = false;
+  std::optional<double> first_entry_s;        // own VMM: VM creation -> boot vCPU's first KVM_RUN
+  std::optional<double> exit_report_to_end_s; // guest reported its exit code -> VM gone
 };
 
 // Last `lines` lines of `text`.

@@ -38,8 +38,13 @@ struct Thresholds {
   std::optional<uint32_t> max_local_dsq_depth;
   std::optional<bool> fail_on_stall;
   std::optional<uint32_t> sustained_samples;  // consecutive bad samples before failing
-  std::optional<double> max_fallback_rate;    // select_cpu fallbacks per second
-  std::optional<double> max_keep_last_rate;   // dispatch keep-last events per second
+  std::optional<double> max_fallback_rate;    // select_cpu fallbacks per second per online CPU
+  // dispatch keep-last events per second per CPU, on CPUs with tasks waiting
+  std::optional<double> max_keep_last_rate;
+  // CPUs idle while tasks allowed there wait on a busy CPU (see
+  // monitor/judge.hpp). On by default; a scheduler that leaves CPUs idle
+  // on purpose opts out with false (or declares reserved_cpus).
+  std::optional<bool> work_conservation;
 
   static constexpr double kSpreadOptimizedPct = 15;
   static constexpr double kSpreadDebugPct = 35;

@@ -12,6 +12,8 @@
 //   args = ["--verbose"]             # always passed
 //   kernel_cmdline = ["nohz_full=1"] # appended to the guest kernel command line
 //   sysctls = ["kernel.sched_autogroup_enabled=0"]   # written in order before start
+//   reserved_cpus = [0]              # CPUs it keeps for itself (a central dispatcher):
+//                                    # the host monitor does not judge them
 //   [thresholds]                     # a check::Thresholds layer
 //   max_spread_pct = 25.0
 //   [[flags]]
@@ -65,6 +67,11 @@ struct SchedulerDef {
   std::vector<std::string> args;
   std::vector<std::string> kernel_cmdline;
   std::vector<Sysctl> sysctls;
+  // CPUs the scheduler keeps for its own work (scx_central's dispatcher
+  // CPU): left idle on purpose, so the monitor's work-conservation and
+  // imbalance checks leave them out. Opting out of work conservation
+  // altogether is the threshold knob work_conservation = false.
+  std::vector<uint32_t> reserved_cpus;
   check::Thresholds thresholds;
   std::vector<FlagDef> flags;  // definition order = order in profile names and args
 

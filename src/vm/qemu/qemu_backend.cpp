@@ -142,6 +142,7 @@ VmOutcome QemuBackend::run(const VmSpec& spec, VmObserver* observer) {
   if (observer) observer->on_start(control);
 
   bool timed_out = false;
+  std::optional<Clock::time_point> exit_code_at;
   bool port_open = true, console_open = console.has_value(), err_open = true;
   std::optional<ExitStatus> status;
   std::string chunk;
@@ -173,7 +174,10 @@ VmOutcome QemuBackend::run(const VmSpec& spec, VmObserver* observer) {
       next_tick = now + std::chrono::milliseconds(kTickMs);
     }
     if ((status = qemu.try_wait())) break;
-    if (session.got_exit_code() && deadline > now + kPowerOffGrace) deadline = now + kPowerOffGrace;
+    if (session.got_exit_code() && !exit_code_at) {
+      exit_code_at = now;
+      if (deadline > now + kPowerOffGrace) deadline = now + kPowerOffGrace;
+    }
     if (now >= deadline) {
       timed_out = !session.got_exit_code();
       qemu.terminate(std::chrono::seconds(2));
@@ -181,6 +185,7 @@ VmOutcome QemuBackend::run(const VmSpec& spec, VmObserver* observer) {
       break;
     }
   }
+  auto ended = Clock::now();
   // QEMU is gone: collect whatever is still buffered in the pipes and the ring.
   while (port_open) {
     chunk.clear();
@@ -205,6 +210,8 @@ VmOutcome QemuBackend::run(const VmSpec& spec, VmObserver* observer) {
   seen.backend_status = status;
   VmOutcome out = std::move(session.outcome());
   out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  out.backend = "qemu";
+  if (exit_code_at) out.exit_report_to_end_s = std::chrono::duration<double>(ended - *exit_code_at).count();
   classify(seen, out);
   return out;
 }

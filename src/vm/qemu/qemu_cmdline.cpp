@@ -15,6 +15,11 @@ std::string kernel_cmdline(const VmSpec& spec, Accel accel) {
   std::string c = "console=ttyS0 panic=-1 quiet rdinit=/init";
   // microvm under TCG hangs calibrating the TSC without these (measured).
   if (accel == Accel::Tcg) c += " tsc_early_khz=2600000 tsc=reliable";
+  // KVM on an emulated host CPU (the nested rig's L1): the guest's XSAVE
+  // state gets corrupted across context switches (the own VMM hides XSAVE
+  // there too, vm/kvm/x86/cpuid.hpp); noxsave also drops AVX, which QEMU's
+  // xsave=off alone leaves advertised (the guest's crypto then faults).
+  if (accel == Accel::Kvm && host_cpu_is_emulated()) c += " noxsave";
   c += fmt::format(" memmap={}K${:#x} ktstr.chan={:#x},{:#x}", layout::kChannelSize / 1024, chan,
                    chan, layout::kChannelSize);
   if (!spec.extra_cmdline.empty()) c += " " + spec.extra_cmdline;

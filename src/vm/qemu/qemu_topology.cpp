@@ -52,8 +52,7 @@
 
 #include <fmt/format.h>
 
-#include <bit>
-
+#include "topology/apic_ids.hpp"
 #include "topology/memory.hpp"
 #include "util/error.hpp"
 #include "vm/layout.hpp"
@@ -66,8 +65,6 @@ using layout::kMiB;
 constexpr uint64_t kPcSplitAbove = 0xe0000000;  // 3.5 GiB: pc splits from here on...
 constexpr uint64_t kPcLowWhenSplit = 3 * kGiB;  // ...and keeps 3 GiB low then
 constexpr uint64_t kSeabiosReserved = 128 * 1024;
-
-uint32_t bits_for(uint32_t count) { return count <= 1 ? 0 : std::bit_width(count - 1); }
 
 std::string smp_arg(const topology::Topology& t) {
   return fmt::format("cpus={},sockets={},cores={},threads={}", t.cpus(), t.llcs, t.cores_per_llc,
@@ -94,14 +91,9 @@ void add_numa(const topology::Topology& t, QemuTopologyArgs& q) {
 
 const char* to_string(Machine m) { return m == Machine::Microvm ? "microvm" : "pc"; }
 
-uint32_t max_apic_id(const topology::Topology& t) {
-  uint32_t tb = bits_for(t.threads_per_core), cb = bits_for(t.cores_per_llc);
-  return ((t.llcs - 1) << (cb + tb)) | ((t.cores_per_llc - 1) << tb) | (t.threads_per_core - 1);
-}
-
 QemuTopologyArgs qemu_topology_args(const topology::Topology& t, uint64_t memory_mb, const QemuLimits& limits) {
   t.validate(limits.max_cpus);
-  if (uint32_t apic = max_apic_id(t); apic > limits.max_apic_id)
+  if (uint32_t apic = topology::max_apic_id(t); apic > limits.max_apic_id)
     fail("topology {} cannot be presented by QEMU: its CPUs need APIC IDs up to {} ({} LLCs, {} cores per "
          "LLC, {} threads per core, each field rounded up to a power of two), but QEMU's emulated local APIC "
          "(TCG, no x2APIC) stops at {}",

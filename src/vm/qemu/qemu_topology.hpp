@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "topology/apic_ids.hpp"
 #include "topology/topology.hpp"
 
 namespace ktstr::vm::qemu {
@@ -49,9 +50,8 @@ QemuTopologyArgs qemu_topology_args(const topology::Topology& t, uint64_t memory
 // (inherited by QEMU, opened as /proc/self/fd/N).
 std::vector<std::string> memory_object_args(const QemuTopologyArgs& q, const std::vector<int>& memfds);
 
-// Highest APIC ID QEMU assigns: each of sockets(=LLCs), cores and threads
-// takes a power-of-two-wide bit field, so odd counts leave holes.
-uint32_t max_apic_id(const topology::Topology& t);
+// QEMU's APIC ids ([socket=LLC][core][thread], power-of-two fields) are
+// exactly topology::apic_id() (topology/apic_ids.hpp).
 
 // Where guest-physical addresses live (measured from the guest's e820).
 // "RAM offset" = offset into the backends laid end to end in order.

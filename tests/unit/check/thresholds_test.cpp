@@ -19,6 +19,7 @@ TEST(Thresholds, DefaultsFollowBuildFlavor) {
   EXPECT_EQ(opt.sustained_samples, 5u);
   EXPECT_EQ(opt.max_fallback_rate, 200.0);
   EXPECT_EQ(opt.max_keep_last_rate, 100.0);
+  EXPECT_EQ(opt.work_conservation, true);  // ktstr's own monitor check, on by default
 
   auto dbg = Thresholds::defaults(BuildFlavor::debug);
   EXPECT_EQ(dbg.max_spread_pct, 35.0);

@@ -30,6 +30,8 @@ SchedulerDef full() {
   d.thresholds.max_spread_pct = 25;
   d.thresholds.max_gap_ms = 4000;
   d.thresholds.fail_on_stall = false;
+  d.thresholds.work_conservation = false;
+  d.reserved_cpus = {0, 3};
   d.flags = {
       {"fifo", {"-f"}, {}, false, "FIFO"},
       {"batch", {"-b", "8"}, {"fifo"}, false, ""},
@@ -163,4 +165,15 @@ TEST(SchedulerDef, LoadAndSaveByExtension) {
   ktstr::write_file_atomic(tmp.path / "bad.toml", "name = \"x\"\nbogus = 1\n");
   EXPECT_THAT(error_of([&] { SchedulerDef::load(tmp.path / "bad.toml"); }),
               HasSubstr("bad.toml: scheduler 'x': unknown key 'bogus'"));
+}
+
+TEST(SchedulerDef, ReservedCpusAreCpuNumbers) {
+  auto ok = SchedulerDef::from_json(json{{"name", "c"}, {"reserved_cpus", {0, 2}}});
+  EXPECT_EQ(ok.reserved_cpus, (std::vector<uint32_t>{0, 2}));
+  EXPECT_THAT(error_of([] { SchedulerDef::from_json(json{{"name", "c"}, {"reserved_cpus", {-1}}}); }),
+              HasSubstr("expected a non-negative CPU number"));
+  EXPECT_THAT(error_of([] { SchedulerDef::from_json(json{{"name", "c"}, {"reserved_cpus", "0"}}); }),
+              HasSubstr("expected an array of CPU numbers"));
+  EXPECT_THAT(error_of([] { SchedulerDef::from_toml("name = \"c\"\nreserved_cpus = [9999]\n"); }),
+              HasSubstr("beyond the largest topology"));
 }

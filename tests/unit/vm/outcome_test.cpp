@@ -98,3 +98,30 @@ TEST(GuestMemory, SpansNeverCrossTheHole) {
   m.at(100, 4)[0] = 42;
   EXPECT_EQ(m.at(100, 1)[0], 42);
 }
+
+TEST(Outcome, OwnVmmVcpuCrashWinsEvenOverAReportedExitCode) {
+  Observed seen;
+  seen.guest_exit_code = 0;
+  seen.vcpu_crash = "vCPU 2 crashed: SIGSEGV (fault address 0x10)";
+  seen.last_stage = "action exec";
+  VmOutcome o;
+  classify(seen, o);
+  EXPECT_EQ(o.kind, ExitKind::VcpuCrash);
+  EXPECT_EQ(o.detail, "vCPU 2 crashed: SIGSEGV (fault address 0x10) (last guest stage: action exec)");
+  EXPECT_STREQ(to_string(o.kind), "vCPU crash");
+}
+
+TEST(Outcome, OwnVmmKvmFailureIsABackendErrorAndMachineEventsExplainNoResult) {
+  Observed kvm;
+  kvm.backend_failure = "KVM internal error on vCPU 0 (suberror 1)";
+  VmOutcome a;
+  classify(kvm, a);
+  EXPECT_EQ(a.kind, ExitKind::BackendError);
+  EXPECT_EQ(a.detail, "KVM internal error on vCPU 0 (suberror 1)");
+  Observed off;
+  off.machine_event = "triple fault";
+  VmOutcome b;
+  classify(off, b);
+  EXPECT_EQ(b.kind, ExitKind::NoResult);
+  EXPECT_EQ(b.detail, "VM stopped without the guest reporting a result (triple fault)");
+}
