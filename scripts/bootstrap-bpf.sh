@@ -66,7 +66,8 @@ libbpf_ok() {
   dpkg --compare-versions "$v" ge "1:1.4"
 }
 
-BASE=(clang-"$CLANG_VERSION" llvm-"$CLANG_VERSION" libelf-dev zlib1g-dev libzstd-dev make pkg-config)
+# libclang-rt: the libFuzzer and sanitizer runtimes for scripts/fuzz.sh.
+BASE=(clang-"$CLANG_VERSION" llvm-"$CLANG_VERSION" libclang-rt-"$CLANG_VERSION"-dev libelf-dev zlib1g-dev libzstd-dev make pkg-config)
 BACKPORTS=(libbpf-dev bpftool)
 
 missing=()

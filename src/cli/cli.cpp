@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   add_verifier_command(app, selected);
   add_nested_rig_command(app, selected);
   add_kselftest_command(app, selected);
+  add_cleanup_command(app, selected);
 
   try {
     app.parse(argc, argv);

@@ -9,6 +9,7 @@
 #include "check/report.hpp"
 #include "check/result_json.hpp"
 #include "cli/command.hpp"
+#include "cli/limits.hpp"
 #include "cli/scheduler_args.hpp"
 #include "cli/vmm_arg.hpp"
 #include "guest/guest_layout.hpp"
@@ -159,6 +160,7 @@ size_t default_jobs_for(const runner::CatalogPlan& plan) {
 }
 
 int run(const RunArgs& a) {
+  check_memory_fits_host(a.memory_mb);
   runner::ScenarioRunOptions o;
   o.host = a.host;
   if (!a.host) o.topology = topology::parse_topology(a.topology);
@@ -282,20 +284,23 @@ void add_run_command(CLI::App& app, Action& selected) {
   sub->add_flag("--all", a->all, "The whole catalog instead of the curated set");
   sub->add_option("--topology,-t", a->topology, "Topology: 1n2l2c1t, N,L,C,T or a preset name")
       ->capture_default_str();
-  sub->add_option("--duration-ms", a->duration_ms, "Scenario duration (default 2000)");
-  sub->add_option("--workers", a->workers, "Workers per cgroup (default 2)");
+  sub->add_option("--duration-ms", a->duration_ms, "Scenario duration (default 2000)")
+      ->check(CLI::Range(kMinDurationMs, kMaxDurationMs));
+  sub->add_option("--workers", a->workers, "Workers per cgroup (default 2)")->check(CLI::Range(1u, kMaxWorkers));
   sub->add_option("--work-type", a->work_type, "Work type for swappable cgroups, e.g. YieldHeavy");
   a->sched.add_to(sub);
   sub->add_option("--kernel", a->kernel, "Kernel (see `ktstr kernel --help`)");
-  sub->add_option("--memory-mb", a->memory_mb, "Guest memory (default max(CPUs x 64, 256))");
-  sub->add_option("--timeout", a->timeout_s, "VM deadline per scenario in seconds");
+  sub->add_option("--memory-mb", a->memory_mb, "Guest memory (default max(CPUs x 64, 256))")
+      ->check(CLI::Range(kMinMemoryMb, kMaxMemoryMb));
+  sub->add_option("--timeout", a->timeout_s, "VM deadline per scenario in seconds")->check(CLI::Range(1u, kMaxTimeoutS));
   sub->add_option("--watchdog-timeout-ms", a->watchdog_ms,
-                  "sched_ext watchdog timeout written into the guest kernel (default 4000 with a scheduler; 0: off)");
+                  "sched_ext watchdog timeout written into the guest kernel (default 4000 with a scheduler; 0: off)")
+      ->check(CLI::Range(0, kMaxWatchdogMs));
   sub->add_flag("--json", a->json, "Machine-readable results on stdout");
   sub->add_flag("--host", a->host, "Run on this machine under its current scheduler (no VM)");
   add_vmm_option(sub, a->vmm);
   sub->add_option("-j,--jobs", a->jobs, "VMs at once (default: one per host core, as memory allows)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1u, kMaxJobs));
   sub->add_flag("--gauntlet", a->gauntlet,
                 "Each scenario on every preset the host can run x every flag profile of --scheduler "
                 "(gauntlet/<scenario>/<preset>/<profile>); --flags become required flags");

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cli/command.hpp"
+#include "cli/limits.hpp"
 #include "cli/scheduler_args.hpp"
 #include "cli/vmm_arg.hpp"
 #include "runner/guest_run.hpp"
@@ -69,6 +70,7 @@ void apply_test_variant(ShellArgs& a) {
 }
 
 int run_shell(ShellArgs a) {
+  check_memory_fits_host(a.memory_mb);
   if (!a.test.empty()) {
     if (!a.test_binary.empty()) return exec_test_binary(a);
     apply_test_variant(a);
@@ -109,12 +111,14 @@ void add_shell_command(CLI::App& app, Action& selected) {
   sub->add_option("--exec,-e", args->exec, "Run CMD with /bin/sh -c in the guest; its exit code is ktstr's");
   auto* topo = sub->add_option("--topology", args->topology, "CPU topology: 1n2l4c1t, N,L,C,T or a preset name")
                    ->capture_default_str();
-  sub->add_option("--memory-mb", args->memory_mb, "Guest memory (default max(CPUs x 64, 256))");
+  sub->add_option("--memory-mb", args->memory_mb, "Guest memory (default max(CPUs x 64, 256))")
+      ->check(CLI::Range(kMinMemoryMb, kMaxMemoryMb));
   sub->add_option("--include-files,-i", args->include_files,
                   "Host files to put in the guest's /usr/local/bin (with their shared libraries)")
       ->check(CLI::ExistingFile);
   sub->add_option("--kernel", args->kernel, "Kernel: vmlinux/bzImage path, directory, or cached version");
-  sub->add_option("--timeout", args->timeout_s, "VM deadline in seconds (default grows with CPUs and work)");
+  sub->add_option("--timeout", args->timeout_s, "VM deadline in seconds (default grows with CPUs and work)")
+      ->check(CLI::Range(1u, kMaxTimeoutS));
   add_vmm_option(sub, args->vmm);
   args->sched.add_to(sub);
   sub->add_option("--test", args->test,

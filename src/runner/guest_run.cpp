@@ -19,6 +19,7 @@
 #include "util/fd.hpp"
 #include "util/files.hpp"
 #include "util/log.hpp"
+#include "vm/qemu/qemu_topology.hpp"
 
 namespace ktstr::runner {
 namespace fs = std::filesystem;
@@ -142,6 +143,10 @@ GuestRunResult run_in_guest(const GuestRunOptions& o) {
   res.vmm = vm::choose_vmm(o.vmm);
   log::debug("VMM: {} ({})", vm::to_string(res.vmm.vmm), res.vmm.reason);
   auto backend = vm::make_backend(res.vmm);
+  // A shape QEMU cannot present is bad input: refuse it before packing an
+  // initramfs or starting anything.
+  if (res.vmm.vmm == vm::Vmm::Qemu)
+    (void)vm::qemu::qemu_topology_args(o.topology, topology::default_memory_mb(o.topology, o.memory_mb.value_or(0)));
   PackedInitrd initrd = pack_initrd(o);
 
   vm::VmSpec spec;

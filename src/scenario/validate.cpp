@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -14,6 +15,11 @@
 
 namespace ktstr::scenario {
 namespace {
+
+// Beyond these a scenario is a typo, not a test: a day-long hold or a
+// million workers would only end at the VM deadline or in the OOM killer.
+constexpr std::chrono::milliseconds kMaxDuration{24LL * 3600 * 1000};
+constexpr uint32_t kMaxWorkers = 1024;
 
 // Walks the scenario in execution order, collecting errors.
 class Validator {
@@ -53,6 +59,10 @@ class Validator {
     if (s_.steps.empty()) error("scenario", std::string("has no steps"));
     if (s_.duration.count() <= 0)
       error("scenario", fmt::format("duration must be positive, got {} ms", s_.duration.count()));
+    if (s_.duration > kMaxDuration)
+      error("scenario", fmt::format("duration {} ms is more than a day ({} ms)", s_.duration.count(), kMaxDuration.count()));
+    if (s_.workers_per_cgroup > kMaxWorkers)
+      error("scenario", fmt::format("workers_per_cgroup {} is more than {}", s_.workers_per_cgroup, kMaxWorkers));
     if (s_.settle.count() < 0)
       error("scenario", fmt::format("settle time must not be negative, got {} ms", s_.settle.count()));
     if (s_.workers_per_cgroup == 0)
@@ -135,6 +145,7 @@ class Validator {
     if (!w.params.is_object()) error(where, fmt::format("params must be a JSON object, got {}", w.params.dump()));
     const uint32_t n = s_.workers_for(w);
     if (n == 0) error(where, std::string("zero workers: a group without workers would pass every check"));
+    if (n > kMaxWorkers) error(where, fmt::format("{} workers is more than {} per group", n, kMaxWorkers));
     const uint32_t group = ctx_.group_size ? std::max<uint32_t>(1, ctx_.group_size(w)) : 1;
     if (n && n % group)
       error(where, fmt::format("{} workers is not a multiple of the group size {} of {}", n, group, w.type));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <limits>
 
 #include <fmt/ranges.h>
@@ -176,6 +177,35 @@ std::vector<std::string> SchedulerDef::flag_names() const {
   return out;
 }
 
+namespace {
+// A cycle in `requires` would make every flag on it unselectable (each
+// needs the next); name the cycle instead of letting --flags report one link.
+void check_requires_acyclic(const SchedulerDef& def, const std::string& who) {
+  const auto& flags = def.flags;
+  enum class Mark { none, active, done };
+  std::vector<Mark> mark(flags.size(), Mark::none);
+  std::vector<std::string> path;
+  std::function<void(size_t)> visit = [&](size_t i) {
+    mark[i] = Mark::active;
+    path.push_back(flags[i].name);
+    for (const auto& r : flags[i].requires_flags) {
+      size_t j = static_cast<size_t>(def.flag_index(r));
+      if (mark[j] == Mark::active) {
+        auto from = std::find(path.begin(), path.end(), flags[j].name);
+        std::vector<std::string> cycle(from, path.end());
+        cycle.push_back(flags[j].name);
+        fail("{}: flag requirements form a cycle: {}", who, fmt::join(cycle, " -> "));
+      }
+      if (mark[j] == Mark::none) visit(j);
+    }
+    path.pop_back();
+    mark[i] = Mark::done;
+  };
+  for (size_t i = 0; i < flags.size(); ++i)
+    if (mark[i] == Mark::none) visit(i);
+}
+}  // namespace
+
 void SchedulerDef::validate() const {
   if (!is_word(name, "_.-")) fail("scheduler definition: name '{}' must be [A-Za-z0-9_.-]+", name);
   const std::string who = fmt::format("scheduler '{}'", name);
@@ -205,7 +235,9 @@ void SchedulerDef::validate() const {
       if (dep->fault && !f.fault) fail("{}: flag '{}' requires fault flag '{}'; mark '{}' as a fault too", who, f.name, r, f.name);
     }
   }
+  check_requires_acyclic(*this, who);
 }
+
 
 json SchedulerDef::to_json() const {
   json j = {{"name", name}, {"binary", binary}};

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <string_view>
 
 #include <fmt/ranges.h>
 
@@ -25,6 +27,18 @@ std::vector<fs::path> scheduler_search_dirs() {
   return dirs;
 }
 
+namespace {
+// The guest execs the scheduler directly; a script or garbage would only
+// fail there, after a boot, as "scheduler died before attaching".
+void require_elf(const std::string& spec, const fs::path& binary) {
+  char magic[4] = {};
+  std::ifstream in(binary, std::ios::binary);
+  in.read(magic, sizeof magic);
+  if (in.gcount() != 4 || std::string_view(magic, 4) != "\x7f" "ELF")
+    fail("--scheduler {}: {} is not an ELF executable", spec, binary.string());
+}
+}  // namespace
+
 SchedulerRef resolve_scheduler(const std::string& spec) {
   if (spec.empty()) fail("--scheduler needs a path or a name");
   SchedulerRef ref;
@@ -33,6 +47,7 @@ SchedulerRef resolve_scheduler(const std::string& spec) {
   if (spec.find('/') != std::string::npos) {
     if (!usable(spec)) fail("--scheduler {}: not an executable file", spec);
     ref.binary = fs::absolute(spec);
+    require_elf(spec, ref.binary);
     return ref;
   }
   std::vector<std::string> names = {spec, "scx_" + spec};
@@ -42,6 +57,7 @@ SchedulerRef resolve_scheduler(const std::string& spec) {
     for (const auto& n : names) {
       if (usable(dir / n)) {
         ref.binary = dir / n;
+        require_elf(spec, ref.binary);
         return ref;
       }
     }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -92,6 +93,11 @@ fs::path cache_root() {
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) fail("cannot create cache directory {}: {}", root.string(), ec.message());
+  // Checked once here so a read-only cache fails with its name, not deep in
+  // whichever writer happens to touch it first.
+  if (::access(root.c_str(), W_OK) != 0)
+    fail("cache directory {} is not writable: {} (set KTSTR_CACHE_DIR to a writable directory)", root.string(),
+         std::strerror(errno));
   return root;
 }
 

@@ -157,6 +157,19 @@ TEST(SchedulerFaults, SchedulerThatDiesBeforeAttachingIsCaught) {
   EXPECT_NE(d.find("before attaching"), std::string::npos) << d;
 }
 
+// A real ELF that is not a sched_ext scheduler: it runs, never attaches, and
+// the run fails with exactly that (exit 1, a test failure, not bad input).
+TEST(SchedulerFaults, BinaryThatIsNotASchedulerNeverAttaches) {
+  KTSTR_REQUIRE_VM();
+  auto r = run_ktstr({"run", "-s", "steady", "--duration-ms", "500", "--scheduler", "/bin/sleep", "--sched-args=60",
+                      "--json"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  auto j = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out << r.err;
+  std::string d = all_details(j["results"][0]);
+  EXPECT_NE(d.find("did not attach within"), std::string::npos) << d;
+}
+
 TEST(ShellWithScheduler, CommandRunsWhileTheSchedulerIsAttached) {
   KTSTR_REQUIRE_FIXTURE();
   auto r = run_ktstr({"shell", "--scheduler", "fixture", "--exec",
