@@ -11,7 +11,10 @@
 namespace ktstr::workload {
 namespace {
 
-bool uses_pipes(WorkKind k) { return k == WorkKind::PipeIo || k == WorkKind::CachePipe; }
+bool uses_pipes(WorkKind k) {
+  return k == WorkKind::PipeIo || k == WorkKind::CachePipe || k == WorkKind::RequestResponse ||
+         k == WorkKind::Messaging;
+}
 
 void init_shared_mutex(pthread_mutex_t* m) {
   pthread_mutexattr_t a;
@@ -31,7 +34,10 @@ void init_shared_mutex(pthread_mutex_t* m) {
 }  // namespace
 
 GroupResources::GroupResources(const WorkType& work, size_t workers)
-    : is_mutex_(work.kind == WorkKind::MutexContention), group_size_(work.group_size()) {
+    : kind_(work.kind),
+      msg_fds_(work.msg_fds),
+      is_mutex_(work.kind == WorkKind::MutexContention),
+      group_size_(work.group_size()) {
   groups_ = workers / group_size_;
   if (group_size_ > 1 && groups_ > 0) {
     size_t len = groups_ * sizeof(GroupShared);
@@ -68,7 +74,21 @@ GroupLink GroupResources::link(size_t index) const {
   l.group = index / group_size_;
   l.role = index % group_size_;
   if (shared_.valid()) l.shared = reinterpret_cast<GroupShared*>(shared_.data()) + l.group;
-  if (!inbox_.empty() && inbox_[index][0].valid()) {
+  if (!inbox_.empty() && inbox_[index][0].valid() && kind_ == WorkKind::RequestResponse) {
+    const size_t base = l.group * group_size_;
+    l.inbox_fd = inbox_[index][0].get();
+    if (l.role == 0)
+      for (size_t r = 1; r < group_size_; ++r) l.out_fds.push_back(inbox_[base + r][1].get());
+    else
+      l.out_fds.push_back(inbox_[base][1].get());
+  } else if (!inbox_.empty() && inbox_[index][0].valid() && kind_ == WorkKind::Messaging) {
+    // Roles [0, msg_fds) send, [msg_fds, 2 msg_fds) receive.
+    const size_t base = l.group * group_size_;
+    if (l.role < msg_fds_)
+      for (size_t r = msg_fds_; r < group_size_; ++r) l.out_fds.push_back(inbox_[base + r][1].get());
+    else
+      l.inbox_fd = inbox_[index][0].get();
+  } else if (!inbox_.empty() && inbox_[index][0].valid()) {
     size_t partner = l.group * group_size_ + (1 - l.role);
     l.inbox_fd = inbox_[index][0].get();
     l.outbox_fd = inbox_[partner][1].get();
@@ -81,6 +101,7 @@ std::vector<int> GroupResources::child_fds(size_t index) const {
   std::vector<int> out;
   if (l.inbox_fd >= 0) out.push_back(l.inbox_fd);
   if (l.outbox_fd >= 0) out.push_back(l.outbox_fd);
+  out.insert(out.end(), l.out_fds.begin(), l.out_fds.end());
   return out;
 }
 

@@ -33,6 +33,10 @@ struct GroupLink {
   GroupShared* shared = nullptr;  // nullptr for solo work types
   int inbox_fd = -1;     // pipe types: read end of my inbox
   int outbox_fd = -1;    // pipe types: write end of my partner's inbox
+  // RequestResponse / Messaging: write ends of every inbox I send to (the
+  // messenger's to its workers, a worker's to its messenger, a sender's to
+  // every receiver of its group).
+  std::vector<int> out_fds;
 };
 
 class GroupResources {
@@ -49,6 +53,8 @@ class GroupResources {
   void close_pipes();
 
  private:
+  WorkKind kind_;
+  size_t msg_fds_ = 0;
   bool is_mutex_ = false;
   size_t group_size_ = 1;
   size_t groups_ = 0;

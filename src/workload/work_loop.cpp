@@ -19,6 +19,8 @@ void run_work(WorkerContext& ctx) {
     case WorkKind::CachePipe: return loops::cache_pipe(ctx);
     case WorkKind::FutexFanOut: return loops::futex_fan_out(ctx);
     case WorkKind::FanOutCompute: return loops::fan_out_compute(ctx);
+    case WorkKind::RequestResponse: return loops::request_response(ctx);
+    case WorkKind::Messaging: return loops::messaging(ctx);
     case WorkKind::Sequence: return loops::sequence(ctx);
     case WorkKind::ForkExit: return loops::fork_exit(ctx);
     case WorkKind::NiceSweep: return loops::nice_sweep(ctx);

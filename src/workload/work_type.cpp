@@ -10,7 +10,7 @@
 namespace ktstr::workload {
 namespace {
 
-constexpr std::array<std::pair<WorkKind, std::string_view>, 20> kNames{{
+constexpr std::array<std::pair<WorkKind, std::string_view>, 22> kNames{{
     {WorkKind::CpuSpin, "CpuSpin"},
     {WorkKind::YieldHeavy, "YieldHeavy"},
     {WorkKind::Mixed, "Mixed"},
@@ -23,6 +23,8 @@ constexpr std::array<std::pair<WorkKind, std::string_view>, 20> kNames{{
     {WorkKind::CachePipe, "CachePipe"},
     {WorkKind::FutexFanOut, "FutexFanOut"},
     {WorkKind::FanOutCompute, "FanOutCompute"},
+    {WorkKind::RequestResponse, "RequestResponse"},
+    {WorkKind::Messaging, "Messaging"},
     {WorkKind::Sequence, "Sequence"},
     {WorkKind::ForkExit, "ForkExit"},
     {WorkKind::NiceSweep, "NiceSweep"},
@@ -80,7 +82,9 @@ void apply_args(WorkType& w, std::string_view text, const std::vector<uint32_t>&
     case WorkKind::CacheYield:
     case WorkKind::CachePipe: slots = {&w.cache_kib, &w.stride}; break;
     case WorkKind::FutexFanOut: slots = {&w.fan_out}; break;
-    case WorkKind::FanOutCompute: slots = {&w.fan_out, &w.matrix_kib, &w.compute_ops, &w.think_us}; break;
+    case WorkKind::FanOutCompute:
+    case WorkKind::RequestResponse: slots = {&w.fan_out, &w.matrix_kib, &w.compute_ops, &w.think_us}; break;
+    case WorkKind::Messaging: slots = {&w.msg_fds, &w.msg_bytes}; break;
     case WorkKind::MutexContention: slots = {&w.contenders, &w.hold_units, &w.outside_units}; break;
     case WorkKind::PageFaultChurn: slots = {&w.region_kib, &w.touches}; break;
     case WorkKind::CpuSpin:
@@ -123,6 +127,13 @@ WorkType WorkType::futex_fan_out(uint32_t n) {
 WorkType WorkType::fan_out_compute(uint32_t n, uint32_t kib, uint32_t ops, uint32_t think) {
   return WorkType{.kind = WorkKind::FanOutCompute, .fan_out = n, .matrix_kib = kib, .compute_ops = ops,
                   .think_us = think};
+}
+WorkType WorkType::request_response(uint32_t n, uint32_t kib, uint32_t ops, uint32_t think) {
+  return WorkType{.kind = WorkKind::RequestResponse, .fan_out = n, .matrix_kib = kib, .compute_ops = ops,
+                  .think_us = think};
+}
+WorkType WorkType::messaging(uint32_t fds, uint32_t bytes) {
+  return WorkType{.kind = WorkKind::Messaging, .msg_fds = fds, .msg_bytes = bytes};
 }
 WorkType WorkType::mutex_contention(uint32_t n, uint32_t hold, uint32_t outside) {
   return WorkType{.kind = WorkKind::MutexContention, .contenders = n, .hold_units = hold,
@@ -174,7 +185,9 @@ size_t WorkType::group_size() const {
     case WorkKind::FutexPingPong:
     case WorkKind::CachePipe: return 2;
     case WorkKind::FutexFanOut:
-    case WorkKind::FanOutCompute: return size_t{fan_out} + 1;
+    case WorkKind::FanOutCompute:
+    case WorkKind::RequestResponse: return size_t{fan_out} + 1;
+    case WorkKind::Messaging: return size_t{msg_fds} * 2;
     case WorkKind::MutexContention: return contenders;
     default: return 1;
   }
@@ -194,10 +207,15 @@ bool WorkType::blocks_voluntarily() const {
 
 void WorkType::validate(size_t workers) const {
   if (kind == WorkKind::Custom && !custom) fail("work type {}: no function given", name());
-  if ((kind == WorkKind::FutexFanOut || kind == WorkKind::FanOutCompute) && fan_out == 0)
+  if ((kind == WorkKind::FutexFanOut || kind == WorkKind::FanOutCompute || kind == WorkKind::RequestResponse) &&
+      fan_out == 0)
     fail("{}: fan_out must be >= 1", name());
-  if (kind == WorkKind::FanOutCompute && (matrix_kib == 0 || compute_ops == 0))
-    fail("FanOutCompute: matrix_kib and compute_ops must be > 0");
+  if ((kind == WorkKind::FanOutCompute || kind == WorkKind::RequestResponse) && (matrix_kib == 0 || compute_ops == 0))
+    fail("{}: matrix_kib and compute_ops must be > 0", name());
+  if (kind == WorkKind::Messaging && msg_fds == 0) fail("Messaging: msg_fds must be >= 1");
+  // A message must be one atomic pipe write, so receivers never see halves.
+  if (kind == WorkKind::Messaging && (msg_bytes == 0 || msg_bytes > kMaxMessageBytes))
+    fail("Messaging: msg_bytes must be 1..{} (got {})", kMaxMessageBytes, msg_bytes);
   if (kind == WorkKind::MutexContention && contenders == 0)
     fail("MutexContention: contenders must be >= 1");
   if ((kind == WorkKind::CachePressure || kind == WorkKind::CacheYield ||

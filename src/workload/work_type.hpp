@@ -27,6 +27,8 @@ enum class WorkKind {
   CachePipe,        // CachePressure + PipeIo exchange (pairs)
   FutexFanOut,      // groups of 1 messenger + fan_out receivers
   FanOutCompute,    // FutexFanOut doing matrix multiplies per round; the messenger sleeps think_us between rounds
+  RequestResponse,  // schbench-like: 1 messenger posts a request to each of fan_out workers over pipes, they compute and reply
+  Messaging,        // hackbench-like: msg_fds senders write msg_bytes messages to each of msg_fds receivers over pipes
   Sequence,         // phases (spin/sleep/yield/io) in a loop
   ForkExit,         // fork + _exit + wait
   NiceSweep,        // cycle the nice value
@@ -47,6 +49,9 @@ struct SequencePhase {
 // units it completed. Runs after fork, so it may capture anything by value.
 using CustomWork = std::function<uint64_t(WorkerContext&)>;
 
+// Messaging's largest message: PIPE_BUF, so every message is one atomic write.
+inline constexpr uint32_t kMaxMessageBytes = 4096;
+
 struct WorkType {
   WorkKind kind = WorkKind::CpuSpin;
 
@@ -59,10 +64,12 @@ struct WorkType {
   uint32_t io_file_kib = 64;       // IoSync
   uint32_t io_write_kib = 4;       // IoSync
   uint32_t io_sleep_us = 100;      // IoSync
-  uint32_t fan_out = 4;            // FutexFanOut, FanOutCompute
-  uint32_t matrix_kib = 256;       // FanOutCompute: the three square matrices' total size
-  uint32_t compute_ops = 5;        // FanOutCompute: multiplies per wake-up
-  uint32_t think_us = 100;         // FanOutCompute: messenger's sleep between broadcasts
+  uint32_t fan_out = 4;            // FutexFanOut, FanOutCompute, RequestResponse
+  uint32_t matrix_kib = 256;       // FanOutCompute, RequestResponse: the three square matrices' total size
+  uint32_t compute_ops = 5;        // FanOutCompute, RequestResponse: multiplies per wake-up (request)
+  uint32_t think_us = 100;         // FanOutCompute, RequestResponse: messenger's sleep between rounds
+  uint32_t msg_fds = 2;            // Messaging: senders (and receivers) per group
+  uint32_t msg_bytes = 100;        // Messaging: message size (hackbench's 100 bytes), <= PIPE_BUF
   uint32_t contenders = 4;         // MutexContention
   uint32_t hold_units = 256;       // MutexContention: spin while holding
   uint32_t outside_units = 1024;   // MutexContention: spin outside the lock
@@ -79,6 +86,8 @@ struct WorkType {
   static WorkType cache_pressure(uint32_t kib, uint32_t stride);
   static WorkType futex_fan_out(uint32_t fan_out);
   static WorkType fan_out_compute(uint32_t fan_out, uint32_t matrix_kib, uint32_t ops, uint32_t think_us);
+  static WorkType request_response(uint32_t workers, uint32_t matrix_kib, uint32_t ops, uint32_t think_us);
+  static WorkType messaging(uint32_t fds, uint32_t bytes);
   static WorkType mutex_contention(uint32_t contenders, uint32_t hold, uint32_t outside);
   static WorkType page_fault_churn(uint32_t region_kib, uint32_t touches);
   static WorkType sequence(std::vector<SequencePhase> phases);
@@ -86,7 +95,8 @@ struct WorkType {
 
   // Accepts "CpuSpin", "cpuspin", "cpu_spin", "cpu-spin"; optional positional
   // parameters in parentheses for parameterised kinds: "Bursty(20,50)",
-  // "CachePressure(64,128)", "FutexFanOut(8)", "FanOutCompute(4,256,5,100)", "MutexContention(4,256,1024)",
+  // "CachePressure(64,128)", "FutexFanOut(8)", "FanOutCompute(4,256,5,100)",
+  // "RequestResponse(4,256,5,100)", "Messaging(2,100)", "MutexContention(4,256,1024)",
   // "PageFaultChurn(4096,256)". Throws ktstr::Error listing the valid names.
   static WorkType parse(std::string_view text);
 

@@ -19,8 +19,8 @@ struct Param {
   std::initializer_list<WorkKind> kinds;
 };
 
-const std::array<Param, 17>& params_table() {
-  static const std::array<Param, 17> t{{
+const std::array<Param, 19>& params_table() {
+  static const std::array<Param, 19> t{{
       {"spin_units", &WorkType::spin_units,
        {K::CpuSpin, K::Mixed, K::PipeIo, K::FutexPingPong, K::FutexFanOut, K::NiceSweep,
         K::AffinityChurn, K::PolicyChurn}},
@@ -31,10 +31,12 @@ const std::array<Param, 17>& params_table() {
       {"io_file_kib", &WorkType::io_file_kib, {K::IoSync, K::Sequence}},
       {"io_write_kib", &WorkType::io_write_kib, {K::IoSync, K::Sequence}},
       {"io_sleep_us", &WorkType::io_sleep_us, {K::IoSync}},
-      {"fan_out", &WorkType::fan_out, {K::FutexFanOut, K::FanOutCompute}},
-      {"matrix_kib", &WorkType::matrix_kib, {K::FanOutCompute}},
-      {"compute_ops", &WorkType::compute_ops, {K::FanOutCompute}},
-      {"think_us", &WorkType::think_us, {K::FanOutCompute}},
+      {"fan_out", &WorkType::fan_out, {K::FutexFanOut, K::FanOutCompute, K::RequestResponse}},
+      {"matrix_kib", &WorkType::matrix_kib, {K::FanOutCompute, K::RequestResponse}},
+      {"compute_ops", &WorkType::compute_ops, {K::FanOutCompute, K::RequestResponse}},
+      {"think_us", &WorkType::think_us, {K::FanOutCompute, K::RequestResponse}},
+      {"msg_fds", &WorkType::msg_fds, {K::Messaging}},
+      {"msg_bytes", &WorkType::msg_bytes, {K::Messaging}},
       {"contenders", &WorkType::contenders, {K::MutexContention}},
       {"hold_units", &WorkType::hold_units, {K::MutexContention}},
       {"outside_units", &WorkType::outside_units, {K::MutexContention}},

@@ -1,5 +1,5 @@
-// Inter-process hand-offs: PipeIo pairs, FutexPingPong pairs, FutexFanOut
-// and FanOutCompute groups. Waits are voluntary blocking (excluded from gaps) and record the
+// Inter-process hand-offs: PipeIo pairs, FutexPingPong pairs, FutexFanOut,
+// FanOutCompute and RequestResponse groups, Messaging groups. Waits are voluntary blocking (excluded from gaps) and record the
 // wake latency: from when the partner made us runnable (or from when we
 // started waiting, if its message was already there) to running again.
 #include <poll.h>
@@ -9,7 +9,9 @@
 #include <atomic>
 #include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "util/error.hpp"
@@ -243,5 +245,173 @@ void futex_fan_out(WorkerContext& ctx) {
 // Same group protocol as FutexFanOut; the receivers compute instead of
 // spinning and the messenger sleeps between broadcasts.
 void fan_out_compute(WorkerContext& ctx) { futex_fan_out(ctx); }
+
+namespace {
+
+enum class Io { Ok, Stop, Gone };
+
+// Waits (bounded slices, so a stop is noticed) until `fd` is ready for `events`.
+Io wait_fd(WorkerContext& ctx, int fd, short events, const char* what) {
+  while (true) {
+    pollfd p{fd, events, 0};
+    int rc = ::poll(&p, 1, kWaitSliceMs);
+    if (rc < 0 && errno != EINTR) fail_errno(std::string(what) + ": poll");
+    if (rc > 0) return Io::Ok;
+    if (ctx.stop_requested()) return Io::Stop;
+  }
+}
+
+// One whole message (<= PIPE_BUF, so the write is atomic). EPIPE = the
+// receiver is gone.
+Io send_msg(WorkerContext& ctx, int fd, const void* buf, size_t n, const char* what) {
+  while (true) {
+    ssize_t w = ::write(fd, buf, n);
+    if (w == static_cast<ssize_t>(n)) return Io::Ok;
+    if (w < 0 && errno == EPIPE) return Io::Gone;
+    if (w < 0 && (errno == EINTR || errno == EAGAIN)) {
+      if (Io r = wait_fd(ctx, fd, POLLOUT, what); r != Io::Ok) return r;
+      continue;
+    }
+    fail_errno(std::string(what) + ": write");
+  }
+}
+
+// Reads exactly n bytes; waits poll first so a stop is noticed. EOF = every
+// sender is gone.
+Io recv_msg(WorkerContext& ctx, int fd, void* buf, size_t n, const char* what) {
+  auto* p = static_cast<char*>(buf);
+  size_t got = 0;
+  while (got < n) {
+    if (Io r = wait_fd(ctx, fd, POLLIN, what); r != Io::Ok) return r;
+    ssize_t rd = ::read(fd, p + got, n - got);
+    if (rd == 0) return Io::Gone;
+    if (rd < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (rd < 0) fail_errno(std::string(what) + ": read");
+    got += static_cast<size_t>(rd);
+  }
+  return Io::Ok;
+}
+
+// After a partner is gone the survivor keeps computing (as PipeIo does)
+// instead of waiting on a pipe nobody will write.
+void compute_alone(WorkerContext& ctx) {
+  ctx.mark_peer_gone();
+  while (!ctx.stop_requested()) {
+    ctx.spin(ctx.work().spin_units);
+    ctx.end_iteration();
+  }
+}
+
+// schbench's message thread: post one request (its post time) to every
+// worker, wait for all replies, think, repeat. Like FanOutCompute's
+// messenger it also computes one request per round so the group's on-CPU
+// shares stay comparable for the fairness check.
+void rr_messenger(WorkerContext& ctx, MatrixWork& matrix) {
+  const GroupLink& l = ctx.link();
+  while (!ctx.stop_requested()) {
+    if (ctx.work().think_us) ctx.sleep_ns(uint64_t{ctx.work().think_us} * 1000);
+    matrix.run(ctx, ctx.work().compute_ops);
+    ctx.end_iteration();
+    for (int fd : l.out_fds) {
+      const uint64_t posted = now_ns();
+      Io r = send_msg(ctx, fd, &posted, sizeof posted, "RequestResponse: post request");
+      if (r == Io::Stop) return;
+      if (r == Io::Gone) return compute_alone(ctx);
+    }
+    ctx.probe().block_begin();
+    const uint64_t wait_start = now_ns();
+    uint64_t last = 0;
+    for (size_t i = 0; i < l.out_fds.size(); ++i) {
+      uint64_t replied = 0;
+      Io r = recv_msg(ctx, l.inbox_fd, &replied, sizeof replied, "RequestResponse: reply");
+      if (r != Io::Ok) {
+        ctx.probe().block_end();
+        if (r == Io::Gone) compute_alone(ctx);
+        return;
+      }
+      last = std::max(last, replied);
+    }
+    ctx.probe().block_end_woken(std::max(last, wait_start));
+  }
+}
+
+// schbench's worker: sleep until a request arrives; its wake latency (post
+// -> running, reported as the worker's wake-latency percentiles) is the
+// measurement; then the request's compute, then the reply.
+void rr_worker(WorkerContext& ctx, MatrixWork& matrix) {
+  const GroupLink& l = ctx.link();
+  while (!ctx.stop_requested()) {
+    ctx.probe().block_begin();
+    const uint64_t wait_start = now_ns();
+    uint64_t posted = 0;
+    Io r = recv_msg(ctx, l.inbox_fd, &posted, sizeof posted, "RequestResponse: request");
+    if (r != Io::Ok) {
+      ctx.probe().block_end();
+      if (r == Io::Gone) compute_alone(ctx);
+      return;
+    }
+    ctx.probe().block_end_woken(std::max(posted, wait_start));
+    matrix.run(ctx, ctx.work().compute_ops);
+    ctx.end_iteration();
+    const uint64_t replied = now_ns();
+    r = send_msg(ctx, l.out_fds.front(), &replied, sizeof replied, "RequestResponse: reply");
+    if (r == Io::Stop) return;
+    if (r == Io::Gone) return compute_alone(ctx);
+  }
+}
+
+}  // namespace
+
+void request_response(WorkerContext& ctx) {
+  MatrixWork matrix(ctx.work());
+  if (ctx.link().role == 0)
+    rr_messenger(ctx, matrix);
+  else
+    rr_worker(ctx, matrix);
+}
+
+// hackbench: each sender writes msg_bytes messages round-robin to every
+// receiver of its group (blocking when a pipe is full); each receiver reads
+// them. One message = one work unit. Messages of >= 8 bytes carry their send
+// time, so a receiver that had to wait records its wake latency.
+void messaging(WorkerContext& ctx) {
+  const GroupLink& l = ctx.link();
+  std::vector<char> msg(ctx.work().msg_bytes, 'm');
+  const bool stamped = msg.size() >= sizeof(uint64_t);
+  if (!l.out_fds.empty()) {  // sender
+    while (!ctx.stop_requested()) {
+      for (int fd : l.out_fds) {
+        const uint64_t sent = now_ns();
+        if (stamped) std::memcpy(msg.data(), &sent, sizeof sent);
+        ctx.probe().block_begin();  // a full pipe blocks on purpose
+        Io r = send_msg(ctx, fd, msg.data(), msg.size(), "Messaging: send");
+        ctx.probe().block_end();
+        if (r == Io::Stop) return;
+        if (r == Io::Gone) return compute_alone(ctx);
+        ctx.add_units(1);
+      }
+      ctx.end_iteration();
+    }
+    return;
+  }
+  while (!ctx.stop_requested()) {  // receiver
+    ctx.probe().block_begin();
+    const uint64_t wait_start = now_ns();
+    Io r = recv_msg(ctx, l.inbox_fd, msg.data(), msg.size(), "Messaging: receive");
+    if (r != Io::Ok) {
+      ctx.probe().block_end();
+      if (r == Io::Gone) compute_alone(ctx);
+      return;
+    }
+    uint64_t sent = 0;
+    if (stamped) std::memcpy(&sent, msg.data(), sizeof sent);
+    if (stamped && sent > wait_start)
+      ctx.probe().block_end_woken(sent);  // had to wait for this message
+    else
+      ctx.probe().block_end();
+    ctx.add_units(1);
+    ctx.end_iteration();
+  }
+}
 
 }  // namespace ktstr::workload::loops

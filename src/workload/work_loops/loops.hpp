@@ -24,6 +24,8 @@ void pipe_io(WorkerContext& ctx);
 void futex_ping_pong(WorkerContext& ctx);
 void futex_fan_out(WorkerContext& ctx);
 void fan_out_compute(WorkerContext& ctx);
+void request_response(WorkerContext& ctx);
+void messaging(WorkerContext& ctx);
 // One PipeIo hand-off: send to the partner, wait for its message. Returns
 // false once the partner is gone (EOF/EPIPE); later calls return false at once.
 bool pipe_exchange(WorkerContext& ctx);

@@ -116,6 +116,64 @@ TEST(WorkType, ValidatesParameters) {
   EXPECT_EQ(WorkType::make_custom("mine", {}).name(), "mine");
 }
 
+// Asserts which validation failed, not just that one did.
+void expect_invalid(const WorkType& w, size_t workers, const std::string& text) {
+  try {
+    w.validate(workers);
+    ADD_FAILURE() << "no error for " << w.name();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+  }
+}
+
+TEST(WorkType, RequestResponseAndMessaging) {
+  WorkType r = WorkType::parse("RequestResponse");  // schbench-like defaults: 4 workers, 256 KiB, 5 ops, 100 us
+  EXPECT_EQ(r.kind, WorkKind::RequestResponse);
+  EXPECT_EQ(r.fan_out, 4u);
+  EXPECT_EQ(r.matrix_kib, 256u);
+  EXPECT_EQ(r.compute_ops, 5u);
+  EXPECT_EQ(r.think_us, 100u);
+  EXPECT_EQ(r.group_size(), 5u);
+  WorkType r2 = WorkType::parse("request_response(2,64,3,500)");
+  EXPECT_EQ(r2.fan_out, 2u);
+  EXPECT_EQ(r2.matrix_kib, 64u);
+  EXPECT_EQ(r2.compute_ops, 3u);
+  EXPECT_EQ(r2.think_us, 500u);
+  EXPECT_EQ(r2.group_size(), 3u);
+  EXPECT_TRUE(r2.blocks_voluntarily());
+  WorkType m = WorkType::parse("Messaging");  // hackbench's 100-byte messages
+  EXPECT_EQ(m.kind, WorkKind::Messaging);
+  EXPECT_EQ(m.msg_fds, 2u);
+  EXPECT_EQ(m.msg_bytes, 100u);
+  EXPECT_EQ(m.group_size(), 4u);
+  WorkType m2 = make_work_type("messaging", nlohmann::json{{"msg_fds", 3}, {"msg_bytes", 4}});
+  EXPECT_EQ(m2.msg_fds, 3u);
+  EXPECT_EQ(m2.msg_bytes, 4u);
+  EXPECT_EQ(m2.group_size(), 6u);
+  EXPECT_NO_THROW(m2.validate(12));
+  EXPECT_NO_THROW(WorkType::messaging(1, kMaxMessageBytes).validate(2));
+  EXPECT_NO_THROW(r2.validate(6));
+}
+
+TEST(WorkType, RequestResponseAndMessagingRejectBadParameters) {
+  expect_invalid(WorkType::request_response(0, 256, 5, 100), 1, "RequestResponse: fan_out must be >= 1");
+  expect_invalid(WorkType::request_response(4, 0, 5, 100), 5, "RequestResponse: matrix_kib and compute_ops");
+  expect_invalid(WorkType::request_response(4, 256, 0, 100), 5, "RequestResponse: matrix_kib and compute_ops");
+  expect_invalid(WorkType::messaging(0, 100), 2, "Messaging: msg_fds must be >= 1");
+  expect_invalid(WorkType::messaging(2, 0), 4, "Messaging: msg_bytes must be 1..4096 (got 0)");
+  expect_invalid(WorkType::messaging(2, 4097), 4, "Messaging: msg_bytes must be 1..4096 (got 4097)");
+  // Whole groups only: 5 workers are not a multiple of 2 senders + 2 receivers.
+  EXPECT_THROW(WorkType::messaging(2, 100).validate(5), Error);
+  EXPECT_THROW(WorkType::request_response(2, 64, 1, 0).validate(4), Error);
+  // A parameter of another kind is refused by name.
+  try {
+    make_work_type("Messaging", nlohmann::json{{"fan_out", 3}});
+    ADD_FAILURE() << "fan_out accepted for Messaging";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("fan_out"), std::string::npos) << e.what();
+  }
+}
+
 TEST(WorkTypeParams, NamedParametersFromScenarioData) {
   WorkType b = make_work_type("bursty", nlohmann::json{{"burst_ms", 20}, {"sleep_ms", 5}});
   EXPECT_EQ(b.kind, WorkKind::Bursty);
