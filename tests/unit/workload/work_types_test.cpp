@@ -70,11 +70,11 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"CacheYield", 2, false}, Case{"CachePipe", 4, true},
                       Case{"FutexFanOut", 5, true},
                       Case{"FanOutCompute", 5, true, R"({"matrix_kib": 32, "compute_ops": 2})"},
-                      Case{"RequestResponse", 6, true,
+                      Case{"RequestResponse", 3, true,
                            R"({"fan_out": 2, "matrix_kib": 32, "compute_ops": 2, "think_us": 200})"},
                       // Senders wait only when a pipe is full (inside write(2), unmeasured),
                       // so not every worker has wake samples; receivers do.
-                      Case{"Messaging", 8, false},
+                      Case{"Messaging", 4, false},
                       Case{"Sequence", 1, true},
                       Case{"ForkExit", 2, false}, // Root may go below nice 0; a 150 ms spin at -20 would starve tests
                       // running beside this one, so stay polite here.
