@@ -37,7 +37,9 @@ TEST_P(EveryWorkType, AllWorkersMakeProgressAndReport) {
     WorkerGroup g(s);
     const auto t0 = std::chrono::steady_clock::now();
     g.start();
-    sleep_ms(150);
+    // Long enough that every worker gets CPU time on a loaded 2-core host
+    // (150 ms left single workers with 0 work units under load ~4).
+    sleep_ms(400);
     EXPECT_TRUE(g.exited().empty()) << "a worker died mid-run";
     const auto& reports = g.stop();
     const auto elapsed = std::chrono::steady_clock::now() - t0;
