@@ -40,8 +40,9 @@
 // the emulator must have given every vCPU a turn: `rotation_s` (vCPUs x
 // 100 ms under TCG, 0 with hardware vCPU threads). Stall and work
 // conservation fire only when their window spans `sustained` samples and
-// rotation_s of host time (QEMU's kick timer runs on host time; guest
-// jiffies lag it by ~20 % with 16 busy vCPUs).
+// rotation_s of host time (work conservation: twice that; QEMU's kick
+// timer runs on host time; guest jiffies lag it by ~20 % with 16 busy
+// vCPUs).
 #include <cstdint>
 #include <optional>
 #include <string>
