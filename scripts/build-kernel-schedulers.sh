@@ -15,8 +15,8 @@
 # same source package and kernel BTF (--force rebuilds).
 #
 # How: `apt-get download` of the source package through a private apt
-# configuration for sid (the mirror is the system's own, read from
-# /etc/apt at run time; nothing is installed or added to the system), then
+# configuration for sid (scripts/lib/linux-source.sh; the mirror is the
+# system's own, read from /etc/apt at run time; nothing is installed), then
 # the tree's own tools/sched_ext Makefile builds libbpf 1.8 from
 # tools/lib/bpf and the schedulers against it. Skeletons come from the
 # system's bpftool, vmlinux.h from the newest kernel in ktstr's cache.
@@ -31,6 +31,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/debian-archive.sh"
+. "$here/lib/linux-source.sh"
+. "$here/lib/bpf-build.sh"
 
 log() { echo "build-kernel-schedulers: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -47,9 +49,7 @@ for a in "$@"; do
 done
 
 # --- where -----------------------------------------------------------------------
-if [ -n "${KTSTR_CACHE_DIR:-}" ]; then cache=$KTSTR_CACHE_DIR
-elif [ -n "${XDG_CACHE_HOME:-}" ]; then cache=$XDG_CACHE_HOME/ktstr
-else cache=$HOME/.cache/ktstr; fi
+cache=$(ktstr_cache_dir)
 out=$cache/schedulers
 work=$out/work
 aptdir=$out/apt-sid
@@ -58,15 +58,9 @@ mkdir -p "$out"
 
 # --- tools -------------------------------------------------------------------------
 PATH=$PATH:/usr/sbin:/sbin
-clang_major() { "$1" --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n1; }
-clang=${KTSTR_BPF_CLANG:-}
-if [ -z "$clang" ]; then
-  for v in 25 24 23 22 21 20 19 18 17 16; do
-    if command -v "clang-$v" >/dev/null; then clang=clang-$v; break; fi
-  done
-fi
+clang=$(ktstr_bpf_clang) || true
 [ -n "$clang" ] || die "no clang >= 16 found; run scripts/bootstrap-bpf.sh"
-cmaj=$(clang_major "$clang")
+cmaj=$(ktstr_clang_major "$clang")
 [ -n "$cmaj" ] && [ "$cmaj" -ge 16 ] || die "$clang is not clang >= 16"
 for t in bpftool make gcc tar dpkg apt-get; do
   command -v "$t" >/dev/null || die "$t not found; run scripts/bootstrap-bpf.sh"
@@ -76,11 +70,7 @@ for lib in libelf.a libz.a; do
     die "static $lib not found (libelf-dev, zlib1g-dev); run scripts/bootstrap-bpf.sh"
 done
 
-vmlinux=${KTSTR_BPF_VMLINUX:-}
-if [ -z "$vmlinux" ]; then
-  vmlinux=$(ls -1d "$cache"/kernels/*/vmlinux 2>/dev/null | sort -V | tail -n1 || true)
-fi
-[ -n "$vmlinux" ] && [ -f "$vmlinux" ] ||
+vmlinux=$(ktstr_default_vmlinux "$cache") ||
   die "no kernel with BTF in $cache/kernels; run \`ktstr kernel fetch\` or set KTSTR_BPF_VMLINUX"
 
 if [ ${#scheds[@]} -eq 0 ]; then
@@ -89,26 +79,8 @@ if [ ${#scheds[@]} -eq 0 ]; then
 fi
 
 # --- the source package --------------------------------------------------------------
-line=$(ktstr_debian_archive) || die "no Debian archive entry for this system's suite in /etc/apt"
-uri=${line%% *}
-key=$(ktstr_debian_keyring "${line#* }")
-mkdir -p "$aptdir/lists/partial" "$aptdir/cache" "$aptdir/archives/partial"
-opts=""
-[ "$key" != "-" ] && opts="[signed-by=$key] "
-echo "deb ${opts}$uri sid main" > "$aptdir/sources.list"
-apt_opts=(
-  -q
-  "-oDir::Etc::SourceList=$aptdir/sources.list" -oDir::Etc::SourceParts=/dev/null
-  -oDir::Etc::Preferences=/dev/null -oDir::Etc::PreferencesParts=/dev/null
-  "-oDir::State::Lists=$aptdir/lists" "-oDir::Cache=$aptdir/cache"
-  "-oDir::Cache::Archives=$aptdir/archives"
-  -oAPT::Architecture=amd64 -oAPT::Architectures=amd64
-  "-oAPT::Sandbox::User=$(id -un)"
-)
 log "refreshing the sid package list (private apt state in $aptdir)"
-apt-get "${apt_opts[@]}" update >/dev/null 2>"$aptdir/update.err" ||
-  { cat "$aptdir/update.err" >&2; die "apt-get update for sid failed"; }
-version=$(apt-cache "${apt_opts[@]}" show "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n1)
+version=$(ktstr_linux_source_version "$aptdir" "$pkg") || die "cannot reach sid's package list"
 [ -n "$version" ] || die "package $pkg not found in sid (set KTSTR_LINUX_SOURCE?)"
 
 vmlinux_id="$(readlink -f "$vmlinux") $(stat -c %s-%Y "$(readlink -f "$vmlinux")")"
@@ -125,21 +97,10 @@ fi
 t0=$(date +%s)
 rm -rf "$work"
 mkdir -p "$work"
-log "downloading $pkg $version"
-(cd "$work" && apt-get "${apt_opts[@]}" download "$pkg=$version" >/dev/null) || die "apt-get download $pkg failed"
-deb=$(ls "$work"/"$pkg"_*.deb)
-dpkg -x "$deb" "$work/deb"
-rm -f "$deb"
-tarball=$(ls "$work"/deb/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n1)
-[ -n "$tarball" ] || die "$pkg holds no /usr/src/linux-source-*.tar.xz"
-top=$(basename "$tarball" .tar.xz)
-log "unpacking tools/, include/, scripts/ of $(basename "$tarball") ($(du -h "$tarball" | cut -f1))"
-# The whole stream is decompressed either way; only the parts the tools
-# build reads are written out.
-tar -xJf "$tarball" -C "$work" --wildcards \
-  "$top/tools/*" "$top/include/*" "$top/scripts/*" "$top/arch/x86/include/*" "$top/Makefile"
-rm -rf "$work/deb"
-src=$work/$top
+log "downloading and unpacking $pkg $version"
+src=$(ktstr_linux_source_unpack "$aptdir" "$pkg" "$version" "$work" \
+  "tools/*" "include/*" "scripts/*" "arch/x86/include/*" "Makefile") || die "cannot unpack $pkg"
+top=$(basename "$src")
 [ -f "$src/tools/sched_ext/Makefile" ] || die "$top has no tools/sched_ext"
 
 for s in "${scheds[@]}"; do

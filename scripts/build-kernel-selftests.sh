@@ -30,6 +30,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/debian-archive.sh"
 . "$here/lib/linux-source.sh"
+. "$here/lib/bpf-build.sh"
 
 log() { echo "build-kernel-selftests: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -43,9 +44,7 @@ for a in "$@"; do
   esac
 done
 
-if [ -n "${KTSTR_CACHE_DIR:-}" ]; then cache=$KTSTR_CACHE_DIR
-elif [ -n "${XDG_CACHE_HOME:-}" ]; then cache=$XDG_CACHE_HOME/ktstr
-else cache=$HOME/.cache/ktstr; fi
+cache=$(ktstr_cache_dir)
 top_out=$cache/kselftests
 out=$top_out/sched_ext
 work=$top_out/work
@@ -54,22 +53,13 @@ pkg=${KTSTR_LINUX_SOURCE:-linux-source-7.2}
 mkdir -p "$out" "$aptdir"
 
 PATH=$PATH:/usr/sbin:/sbin
-clang=${KTSTR_BPF_CLANG:-}
-if [ -z "$clang" ]; then
-  for v in 25 24 23 22 21 20 19 18 17 16; do
-    if command -v "clang-$v" >/dev/null; then clang=clang-$v; break; fi
-  done
-fi
+clang=$(ktstr_bpf_clang) || true
 [ -n "$clang" ] || die "no clang >= 16 found; run scripts/bootstrap-bpf.sh"
 for t in bpftool make gcc tar dpkg apt-get; do
   command -v "$t" >/dev/null || die "$t not found; run scripts/bootstrap-bpf.sh"
 done
 
-vmlinux=${KTSTR_BPF_VMLINUX:-}
-if [ -z "$vmlinux" ]; then
-  vmlinux=$(ls -1d "$cache"/kernels/*/vmlinux 2>/dev/null | sort -V | tail -n1 || true)
-fi
-[ -n "$vmlinux" ] && [ -f "$vmlinux" ] ||
+vmlinux=$(ktstr_default_vmlinux "$cache") ||
   die "no kernel with BTF in $cache/kernels; run \`ktstr kernel fetch\` or set KTSTR_BPF_VMLINUX"
 
 log "refreshing the sid package list (private apt state in $aptdir)"
@@ -77,7 +67,7 @@ version=$(ktstr_linux_source_version "$aptdir" "$pkg") || die "cannot reach sid'
 [ -n "$version" ] || die "package $pkg not found in sid (set KTSTR_LINUX_SOURCE?)"
 
 vmlinux_id="$(readlink -f "$vmlinux") $(stat -c %s-%Y "$(readlink -f "$vmlinux")")"
-stamp="package=$pkg $version clang=$("$clang" --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n1) btf=$vmlinux_id"
+stamp="package=$pkg $version clang=$(ktstr_clang_major "$clang") btf=$vmlinux_id"
 if [ $force -eq 0 ] && [ -x "$out/runner" ] && [ -f "$out/BUILD-INFO" ] && grep -qxF "$stamp" "$out/BUILD-INFO"; then
   log "up to date: $out/runner ($pkg $version)"
   exit 0

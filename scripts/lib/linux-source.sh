@@ -31,7 +31,7 @@ ktstr_linux_source_version() {
   mapfile -t apt_opts < <(ktstr_linux_source_apt_opts "$aptdir")
   apt-get "${apt_opts[@]}" update >/dev/null 2>"$aptdir/update.err" ||
     { cat "$aptdir/update.err" >&2; echo "apt-get update for sid failed" >&2; return 1; }
-  apt-cache "${apt_opts[@]}" show "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n1
+  { apt-cache "${apt_opts[@]}" show "$pkg" 2>/dev/null || true; } | sed -n 's/^Version: //p' | sort -V | tail -n1
 }
 
 ktstr_linux_source_unpack() {
