@@ -63,6 +63,33 @@ void pread_all(int fd, uint8_t* p, size_t n, off_t off, const fs::path& what) {
   }
 }
 
+// A digest of one 4 KiB page at `offset`: four independent lanes of
+// (lane ^ word) * odd constant -- each step is a bijection in both the lane
+// and the word, so changing any one word of a page always changes its lane --
+// then mixed with the offset. Not cryptographic: it catches a damaged image
+// (disk error, truncation inside a data run, a stray write), at ~8 GB/s.
+uint64_t page_digest(const uint8_t* p, uint64_t offset) {
+  const uint64_t* w = reinterpret_cast<const uint64_t*>(p);
+  uint64_t l[4] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull, 0x27d4eb2f165667c5ull};
+  for (size_t i = 0; i < kPage / 8; i += 4)
+    for (size_t k = 0; k < 4; ++k) l[k] = (l[k] ^ w[i + k]) * 0x100000001b3ull;
+  uint64_t h = offset * 0xff51afd7ed558ccdull;
+  for (uint64_t x : l) h = (h ^ x ^ (x >> 29)) * 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 32);
+}
+
+// The image's digest: its non-zero pages' digests XOR-combined, so it does
+// not depend on which zero pages the filesystem happens to report as data.
+struct ImageDigest {
+  uint64_t value = 0;
+  void add(const uint8_t* chunk, size_t n, uint64_t offset) {
+    for (size_t pg = 0; pg + kPage <= n; pg += kPage)
+      if (!all_zero(chunk + pg, kPage)) value ^= page_digest(chunk + pg, offset + pg);
+  }
+};
+
+fs::path digest_file(const fs::path& dir, size_t i) { return dir / fmt::format("ram{}.digest", i); }
+
 // Data extents of `fd` (SEEK_DATA/SEEK_HOLE): untouched guest pages are
 // holes in the memfd and in the image, so neither side reads them.
 template <class F>
@@ -88,7 +115,7 @@ SnapshotKey snapshot_key(const VmSpec& spec, const std::string& qemu_binary, Acc
   in.initrd_fd = 90;
   in.console_fd = 91;
   in.init_port_fd = 92;
-  std::string text = "ktstr snapshot v1\n";
+  std::string text = "ktstr snapshot v2\n";  // v2: RAM images carry digests
   text += "qemu: " + file_identity(qemu_binary) + "\n";
   text += "kernel: " + file_identity(spec.kernel) + "\n";
   text += "initramfs: " + base_id + "\n";
@@ -179,10 +206,12 @@ void save_ram(const GuestMemory& mem, const fs::path& dir) {
     fs::path p = dir / fmt::format("ram{}.img", i);
     Fd out(::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (!out) fail_errno(fmt::format("create {}", p.string()));
+    ImageDigest digest;
     for_each_extent(fds[i], size, [&](uint64_t from, uint64_t to) {
       for (uint64_t off = from; off < to; off += kChunk) {
         size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, to - off));
         pread_all(fds[i], buf.data(), n, static_cast<off_t>(off), "guest RAM");
+        digest.add(buf.data(), n, off);
         // Only runs of non-zero pages are written; the rest stays a hole.
         size_t run = 0;
         for (size_t pg = 0; pg <= n; pg += kPage) {
@@ -195,6 +224,7 @@ void save_ram(const GuestMemory& mem, const fs::path& dir) {
       }
     });
     if (::ftruncate(out.get(), static_cast<off_t>(size)) != 0) fail_errno(fmt::format("size {}", p.string()));
+    write_file_atomic(digest_file(dir, i), fmt::format("{:016x}\n", digest.value));
   }
 }
 
@@ -209,13 +239,20 @@ void load_ram(const fs::path& dir, const GuestMemory& mem) {
     struct stat st{};
     if (::fstat(in.get(), &st) != 0 || static_cast<uint64_t>(st.st_size) != size)
       fail("snapshot RAM image {} has {} bytes, the guest backend {}", p.string(), st.st_size, size);
+    auto want = try_read_file(digest_file(dir, i));
+    if (!want) fail("snapshot RAM image {} has no digest ({})", p.string(), digest_file(dir, i).string());
+    ImageDigest digest;
     for_each_extent(in.get(), size, [&](uint64_t from, uint64_t to) {
       for (uint64_t off = from; off < to; off += kChunk) {
         size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, to - off));
         pread_all(in.get(), buf.data(), n, static_cast<off_t>(off), p);
+        digest.add(buf.data(), n, off);
         pwrite_all(fds[i], buf.data(), n, static_cast<off_t>(off), "guest RAM");
       }
     });
+    std::string got = fmt::format("{:016x}\n", digest.value);
+    if (got != *want)
+      fail("snapshot RAM image {} is damaged: digest {} but {} was saved", p.string(), trim(got), trim(*want));
   }
 }
 

@@ -4,6 +4,7 @@
 //   key.txt    everything that shapes the booted state (see snapshot_key)
 //   state.bin  QEMU's device state (migration stream, RAM excluded)
 //   ramN.img   guest RAM backend N, sparse: only non-zero pages are written
+//   ramN.digest  digest of ramN.img's non-zero pages, checked while loading
 // A directory appears whole (made under <hash>.tmp-<pid>, then renamed) and
 // is discarded whole (renamed away, then removed). Policy: at most
 // kMaxSnapshots are kept; making a new one removes the least recently used
@@ -61,7 +62,8 @@ class SnapshotStore {
 // Writes every backend's non-zero pages into <dir>/ramN.img (sparse files).
 void save_ram(const GuestMemory& mem, const std::filesystem::path& dir);
 // Fills fresh (all-zero) guest memory from <dir>/ramN.img; Error when a
-// file is missing or its size does not match the backend.
+// file is missing, its size does not match the backend or its content does
+// not match the digest saved with it (the caller then cold-boots).
 void load_ram(const std::filesystem::path& dir, const GuestMemory& mem);
 
 }  // namespace ktstr::vm::qemu

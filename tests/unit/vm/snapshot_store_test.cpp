@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -67,6 +71,49 @@ TEST(SnapshotRam, ImageOfTheWrongSizeIsRefused) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("has 2097152 bytes, the guest backend 4194304"), std::string::npos)
         << e.what();
+  }
+}
+
+TEST(SnapshotRam, DamagedImageIsRefusedByItsDigest) {
+  Tmp dir;
+  GuestMemory a(std::vector<uint64_t>{2 * kMiB}, 3ull << 30);
+  std::memset(a.backend(0).data() + 4096, 0x42, 3 * 4096);
+  qemu::save_ram(a, dir.path);
+  GuestMemory b(std::vector<uint64_t>{2 * kMiB}, 3ull << 30);
+  qemu::load_ram(dir.path, b);  // intact: loads
+
+  // One flipped bit inside the data, then a non-zero page zeroed in place.
+  for (uint8_t damage : {uint8_t{0x43}, uint8_t{0}}) {
+    Tmp copy;
+    std::filesystem::copy(dir.path, copy.path, std::filesystem::copy_options::recursive |
+                                                   std::filesystem::copy_options::overwrite_existing);
+    int fd = ::open((copy.path / "ram0.img").c_str(), O_WRONLY);
+    ASSERT_GE(fd, 0);
+    std::vector<uint8_t> page(damage == 0 ? 4096 : 1, damage);
+    ASSERT_EQ(::pwrite(fd, page.data(), page.size(), damage == 0 ? 2 * 4096 : 4096 + 77),
+              static_cast<ssize_t>(page.size()));
+    ::close(fd);
+    GuestMemory c(std::vector<uint64_t>{2 * kMiB}, 3ull << 30);
+    try {
+      qemu::load_ram(copy.path, c);
+      FAIL() << "loaded an image damaged with " << int(damage);
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("ram0.img is damaged: digest"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(SnapshotRam, ImageWithoutDigestIsRefused) {
+  Tmp dir;
+  GuestMemory a(std::vector<uint64_t>{2 * kMiB}, 3ull << 30);
+  qemu::save_ram(a, dir.path);
+  std::filesystem::remove(dir.path / "ram0.digest");
+  GuestMemory b(std::vector<uint64_t>{2 * kMiB}, 3ull << 30);
+  try {
+    qemu::load_ram(dir.path, b);
+    FAIL() << "loaded an image without its digest";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("ram0.img has no digest"), std::string::npos) << e.what();
   }
 }
 
