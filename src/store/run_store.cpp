@@ -94,8 +94,12 @@ struct RunStore::Impl {
     int v = 0;
     int64_t tables = 0;
     try {
-      v = user_version();
-      tables = table_count();
+      // One statement, one read transaction: another process creating the
+      // schema meanwhile is seen either wholly or not at all.
+      sql::Stmt s(*db, "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)");
+      s.step();
+      v = static_cast<int>(s.integer(0));
+      tables = s.integer(1);
     } catch (const Error& e) {
       fail("{} is not a ktstr run store or is corrupt ({}); refusing to touch it", path.string(), e.what());
     }

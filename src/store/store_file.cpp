@@ -18,7 +18,8 @@ uint32_t be32(const unsigned char* p) {
 StoreFileState check_store_file(const fs::path& path) {
   std::error_code ec;
   auto st = fs::status(path, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory)
+  // Under a regular file (ENOTDIR) it is missing too: creating it says why.
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
     fail("cannot access run store {}: {}", path.string(), ec.message());
   if (!fs::exists(st)) return StoreFileState::Missing;
   if (fs::is_directory(st)) fail("run store {} is a directory, not a database file", path.string());
