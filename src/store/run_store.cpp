@@ -35,9 +35,8 @@ nlohmann::json parse_json_column(const sql::Db& db, const std::string& text, con
   return j;
 }
 
-std::string new_run_id() {
+std::string new_run_id(std::chrono::system_clock::time_point now) {
   static thread_local std::mt19937 rng{std::random_device{}()};
-  auto now = std::chrono::system_clock::now();
   std::time_t tt = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
   ::gmtime_r(&tt, &tm);
@@ -186,12 +185,13 @@ const fs::path& RunStore::path() const { return impl_->path; }
 
 fs::path RunStore::runs_dir() const { return impl_->path.parent_path() / "runs"; }
 
-std::string RunStore::begin_run(const std::string& command, const nlohmann::json& host) {
+std::string RunStore::begin_run(const std::string& command, const nlohmann::json& host,
+                                std::chrono::system_clock::time_point started) {
   std::lock_guard lk(impl_->mu);
   auto& db = *impl_->db;
   for (int attempt = 0;; ++attempt) {
-    std::string id = new_run_id();
-    auto now = std::chrono::system_clock::now();
+    std::string id = new_run_id(started);
+    auto now = started;
     sql::WriteTxn t(db);
     sql::Stmt exists(db, "SELECT 1 FROM runs WHERE run_id=?");
     exists.bind(1, id);

@@ -45,6 +45,21 @@ TEST(Recorder, RecordsFromThreadsAndWritesRunJson) {
   EXPECT_NE(hint.find("recorded run " + done->run_id + " (40 tests) in " + o.path.string()), std::string::npos) << hint;
 }
 
+TEST(Recorder, NothingRecordedLeavesNoStore) {
+  TempDir t;
+  RecorderOptions o;
+  o.path = t.path / "cache" / "runs.db";
+  {
+    Recorder rec(o);  // e.g. a run that ended in a usage error before any test finished
+    EXPECT_FALSE(rec.finish().has_value());
+  }
+  EXPECT_FALSE(fs::exists(t.path / "cache"));
+  o.explicit_path = true;  // --store: opened (and created) up front to fail early
+  Recorder rec(o);
+  EXPECT_TRUE(fs::exists(o.path));
+  EXPECT_EQ(rec.run_id(), "");
+}
+
 TEST(Recorder, PrunesOldRunsAndTheirJson) {
   TempDir t;
   RecorderOptions o;
