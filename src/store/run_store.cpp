@@ -102,10 +102,7 @@ struct RunStore::Impl {
     } catch (const Error& e) {
       fail("{} is not a ktstr run store or is corrupt ({}); refusing to touch it", path.string(), e.what());
     }
-    if (v > kSchemaVersion)
-      fail("run store {} has schema version {}, newer than this ktstr understands ({}); refusing to touch it — use "
-           "a newer ktstr or another --store",
-           path.string(), v, kSchemaVersion);
+    if (v > kSchemaVersion) throw Error(newer_schema_message(path, v, kSchemaVersion));
     if (v == 0 && tables > 0)
       fail("{} is an SQLite database but not a ktstr run store; refusing to touch it", path.string());
     if (v < 0) fail("run store {} has an invalid schema version {}", path.string(), v);
@@ -143,7 +140,7 @@ RunStore& RunStore::operator=(RunStore&&) noexcept = default;
 RunStore::~RunStore() = default;
 
 RunStore RunStore::open_for_writing(const fs::path& path) {
-  auto state = check_store_file(path);
+  auto state = check_store_file(path, kSchemaVersion);
   if (state == StoreFileState::Missing) {
     std::error_code ec;
     fs::path dir = path.parent_path();
@@ -168,7 +165,7 @@ RunStore RunStore::open_for_writing(const fs::path& path) {
 }
 
 RunStore RunStore::open_read_only(const fs::path& path) {
-  auto state = check_store_file(path);
+  auto state = check_store_file(path, kSchemaVersion);
   if (state != StoreFileState::Database)
     fail("no run store at {} — `ktstr run` records every run there (or pass --store / set KTSTR_STORE)",
          path.string());
