@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "stats/identity.hpp"
 #include "util/error.hpp"
 
 namespace ktstr::stats {
@@ -27,7 +28,11 @@ MetricVerdict judge(const MetricDef& d, std::optional<double> a, std::optional<d
   // terms but noise too (relative gate). From zero any change is relative.
   bool abs_ok = std::fabs(delta) >= d.abs_gate;
   bool rel_ok = v.relative ? std::fabs(*v.relative) >= d.rel_gate : delta != 0;
-  if (delta == 0 || !abs_ok || !rel_ok) v.verdict = "unchanged";
+  // Emulation allowance: an n-fold change either way (from or to 0: infinite).
+  double lo = std::min(std::fabs(*a), std::fabs(*b)), hi = std::max(std::fabs(*a), std::fabs(*b));
+  bool fold_ok = d.fold_gate <= 0 || lo == 0 || hi / lo >= d.fold_gate;
+  v.fold_gate = d.fold_gate;
+  if (delta == 0 || !abs_ok || !rel_ok || !fold_ok) v.verdict = "unchanged";
   else v.verdict = (delta > 0) == d.higher_is_better ? "improvement" : "regression";
   return v;
 }
@@ -53,8 +58,8 @@ bool skipped(const json& r) { return r.value("verdict", std::string()) == "SKIP"
 // `run=Y` pairs a default run with a `--flags slow` one. What a test is
 // (test, variant, topology) only drops out when a selector names it.
 // `commit` never pairs (a re-run of the same tests is the point).
-std::vector<std::string> compared_fields(const std::vector<json>& a, const std::vector<json>& b, const Selector& sa,
-                                         const Selector& sb) {
+std::vector<std::string> compared_fields(const std::vector<json>& a, const std::vector<json>& b, const store::Selector& sa,
+                                         const store::Selector& sb) {
   std::vector<std::string> out;
   auto uniform = [](const std::vector<json>& side, const std::string& f) -> std::optional<std::string> {
     std::optional<std::string> v;
@@ -66,7 +71,7 @@ std::vector<std::string> compared_fields(const std::vector<json>& a, const std::
     return v;
   };
   for (const auto& f : identity_fields()) {
-    if (f == "commit" || sa.names(f) || sb.names(f)) {
+    if (f == "commit" || names(sa, f) || names(sb, f)) {
       out.push_back(f);
       continue;
     }
@@ -131,8 +136,8 @@ std::string num(const std::optional<double>& v) {
 
 }  // namespace
 
-Comparison compare(const std::vector<json>& a_in, const std::vector<json>& b_in, const Selector& sa, const Selector& sb,
-                   const Policy& policy) {
+Comparison compare(const std::vector<json>& a_in, const std::vector<json>& b_in, const store::Selector& sa,
+                   const store::Selector& sb, const Policy& policy) {
   std::vector<json> a, b;
   std::copy_if(a_in.begin(), a_in.end(), std::back_inserter(a), [](const json& r) { return !skipped(r); });
   std::copy_if(b_in.begin(), b_in.end(), std::back_inserter(b), [](const json& r) { return !skipped(r); });
@@ -193,6 +198,7 @@ json Comparison::to_json() const {
                     {"rel_gate", m.rel_gate},
                     {"higher_is_better", m.higher_is_better},
                     {"verdict", m.verdict}});
+      if (m.fold_gate > 0) ms.back()["fold_gate"] = m.fold_gate;
     pairs_j.push_back({{"key", p.key}, {"a_n", p.a_n}, {"b_n", p.b_n}, {"metrics", ms}});
   }
   return {{"a", {{"selector", a_selector}, {"records", a_records}}},
@@ -216,7 +222,7 @@ std::string format_comparison(const Comparison& c, bool color) {
   };
   std::string out = fmt::format("A: {} ({} records)\nB: {} ({} records)\ncompared: {}{}\n", c.a_selector, c.a_records,
                                 c.b_selector, c.b_records, fmt::join(c.compared, ", "),
-                                c.emulated ? "; emulated: timing gates widened x2" : "");
+                                c.emulated ? fmt::format("; emulated (TCG): timing gates x{} and a {}-fold change", kEmulationAbsFactor, kEmulationFold) : "");
   for (const auto& p : c.pairs) {
     out += fmt::format("\n{}  (A x{}, B x{})\n", key_text(p.key), p.a_n, p.b_n);
     out += fmt::format("  {:<29} {:>10} {:>10} {:>10} {:>9}  {}\n", "metric", "A", "B", "delta", "relative", "verdict");

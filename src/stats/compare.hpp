@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stats/policy.hpp"
-#include "stats/selector.hpp"
+#include "store/selector.hpp"
 
 namespace ktstr::stats {
 
@@ -17,6 +17,7 @@ struct MetricVerdict {
   std::string name;
   std::optional<double> a, b, delta, relative;  // relative: unset when a is 0 (any change is infinite)
   double abs_gate = 0, rel_gate = 0;
+  double fold_gate = 0;  // emulation allowance (0: none)
   bool higher_is_better = false;
   std::string verdict;  // "regression" | "improvement" | "unchanged" | "missing"
 };
@@ -45,8 +46,8 @@ struct Comparison {
 bool record_emulated(const nlohmann::json& record);
 
 // Throws Error (exit 2) when a side is empty or nothing pairs.
-Comparison compare(const std::vector<nlohmann::json>& a, const std::vector<nlohmann::json>& b, const Selector& sa,
-                   const Selector& sb, const Policy& policy);
+Comparison compare(const std::vector<nlohmann::json>& a, const std::vector<nlohmann::json>& b,
+                   const store::Selector& sa, const store::Selector& sb, const Policy& policy);
 
 // The human table; `color` adds ANSI verdict colours (TTY only).
 std::string format_comparison(const Comparison& c, bool color);

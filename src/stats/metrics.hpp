@@ -19,6 +19,7 @@ struct MetricDef {
   double rel_gate = 0;   // ... and |delta| / |a| this, for a change to count
   bool higher_is_better = false;
   bool timing = false;   // wall-clock sensitive: widened under emulation
+  double fold_gate = 0;  // under emulation: max(a,b)/min(a,b) must reach this too (0: off)
 };
 
 // All metrics in report order, with PRODUCT.md's default gates.

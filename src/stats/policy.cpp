@@ -84,7 +84,10 @@ std::vector<Gate> resolve_gates(const Policy& p, bool emulated) {
   std::vector<Gate> out;
   for (const auto& d : metric_defs()) {
     Gate g{d, true};
-    if (emulated && p.emulation_allowance && d.timing) g.metric.abs_gate *= kEmulationAllowance;
+    if (emulated && p.emulation_allowance && d.timing) {
+      g.metric.abs_gate *= kEmulationAbsFactor;
+      g.metric.fold_gate = kEmulationFold;
+    }
     if (auto it = p.metrics.find(d.name); it != p.metrics.end()) {
       const auto& o = it->second;
       if (o.abs_gate) g.metric.abs_gate = *o.abs_gate;

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "stats/selector.hpp"
+#include "stats/identity.hpp"
 
 namespace ktstr::stats {
 using nlohmann::json;

@@ -57,7 +57,7 @@ TEST(Compare, PairsAcrossTheDifferingDimensionAndAverages) {
   std::vector<nlohmann::json> b = {rec("r2", "steady", "slow", 12, 8000).json(),
                                    rec("r2", "oversubscribed", "slow", 11, 5000).json(),
                                    rec("r2", "cgroup_add", "slow", 1, 1).json()};
-  auto c = compare(a, b, parse_selector("run=r1"), parse_selector("run=r2"), Policy{});
+  auto c = compare(a, b, store::Selector::parse("run=r1"), store::Selector::parse("run=r2"), Policy{});
   // flags is uniform on each side and differs: not part of the key.
   EXPECT_EQ(c.compared, (std::vector<std::string>{"flags", "commit"}));
   ASSERT_EQ(c.pairs.size(), 2u);
@@ -99,7 +99,7 @@ TEST(Compare, NamedDimensionIsLeftOutEvenIfMixed) {
   auto x = rec("r1", "steady", "default", 2, 10000);
   auto y = rec("r1", "steady", "default", 2, 10000);
   y.scheduler = "eevdf";
-  auto c = compare({x.json()}, {y.json()}, parse_selector("scheduler=ktstr_fixture"), parse_selector("scheduler=eevdf"),
+  auto c = compare({x.json()}, {y.json()}, store::Selector::parse("scheduler=ktstr_fixture"), store::Selector::parse("scheduler=eevdf"),
                    Policy{});
   EXPECT_EQ(c.compared, (std::vector<std::string>{"scheduler", "commit"}));
   EXPECT_EQ(c.regressions, 0);
@@ -110,17 +110,27 @@ TEST(Compare, PolicyDisablesAndEmulationWidens) {
   auto a = rec("r1", "steady", "default", 2, 10000);
   auto b = rec("r2", "steady", "default", 2, 10000);
   b.stats["worst_gap_ms"] = 700;  // +600 ms: over 500, under 1000
-  auto c = compare({a.json()}, {b.json()}, parse_selector("run=r1"), parse_selector("run=r2"), Policy{});
+  auto c = compare({a.json()}, {b.json()}, store::Selector::parse("run=r1"), store::Selector::parse("run=r2"), Policy{});
   EXPECT_EQ(c.regressions, 1);
   EXPECT_FALSE(c.emulated);
   a.emulated = b.emulated = true;
-  c = compare({a.json()}, {b.json()}, parse_selector("run=r1"), parse_selector("run=r2"), Policy{});
+  c = compare({a.json()}, {b.json()}, store::Selector::parse("run=r1"), store::Selector::parse("run=r2"), Policy{});
   EXPECT_TRUE(c.emulated);
   EXPECT_EQ(c.regressions, 0);
+  // Under emulation a 4x change passing the widened absolute gate is still noise; 5x is not.
+  a.stats["worst_gap_ms"] = 1000;
+  b.stats["worst_gap_ms"] = 4000;
+  c = compare({a.json()}, {b.json()}, store::Selector::parse("run=r1"), store::Selector::parse("run=r2"), Policy{});
+  EXPECT_EQ(c.regressions, 0);
+  b.stats["worst_gap_ms"] = 5000;
+  c = compare({a.json()}, {b.json()}, store::Selector::parse("run=r1"), store::Selector::parse("run=r2"), Policy{});
+  EXPECT_EQ(c.regressions, 1);
+  EXPECT_EQ(c.to_json()["pairs"][0]["metrics"][1]["fold_gate"], kEmulationFold);
+  a.stats["worst_gap_ms"] = 100;
   Policy p;
   p.metrics["worst_gap_ms"].enabled = false;
   a.emulated = b.emulated = false;
-  c = compare({a.json()}, {b.json()}, parse_selector("run=r1"), parse_selector("run=r2"), p);
+  c = compare({a.json()}, {b.json()}, store::Selector::parse("run=r1"), store::Selector::parse("run=r2"), p);
   EXPECT_EQ(c.regressions, 0);
   for (const auto& m : c.pairs[0].metrics) EXPECT_NE(m.name, "worst_gap_ms");
 }
@@ -138,7 +148,7 @@ TEST(Compare, EmptySidesAndNothingToPairAreErrors) {
   auto a = rec("r1", "steady", "default", 2, 10000).json();
   auto skipped = rec("r2", "steady", "default", 2, 10000);
   skipped.verdict = "SKIP";
-  auto sa = parse_selector("run=r1"), sb = parse_selector("run=r2");
+  auto sa = store::Selector::parse("run=r1"), sb = store::Selector::parse("run=r2");
   EXPECT_EQ(error_of([&] { compare({a}, {}, sa, sb, Policy{}); }),
             "side B (run=r2) selects no record that ran (see `ktstr stats list`)");
   EXPECT_EQ(error_of([&] { compare({}, {a}, sa, sb, Policy{}); }),
@@ -156,7 +166,7 @@ TEST(Compare, EmptySidesAndNothingToPairAreErrors) {
 TEST(Compare, TableShowsVerdictsAndColoursOnlyWhenAsked) {
   auto a = rec("r1", "steady", "default", 2, 10000);
   auto b = rec("r2", "steady", "default", 12, 10000);
-  auto c = compare({a.json()}, {b.json()}, parse_selector("run=r1"), parse_selector("run=r2"), Policy{});
+  auto c = compare({a.json()}, {b.json()}, store::Selector::parse("run=r1"), store::Selector::parse("run=r2"), Policy{});
   auto plain = format_comparison(c, false);
   EXPECT_NE(plain.find("worst_spread"), std::string::npos) << plain;
   EXPECT_NE(plain.find("+500.0%"), std::string::npos) << plain;

@@ -31,8 +31,11 @@ TEST(Policy, DefaultsAndEmulationAllowance) {
   EXPECT_EQ(gate(native, "worst_gap_ms").metric.abs_gate, 500);
   auto tcg = resolve_gates(Policy{}, true);
   // Wall-clock metrics widen under emulation; counts do not.
-  EXPECT_EQ(gate(tcg, "worst_gap_ms").metric.abs_gate, 500 * kEmulationAllowance);
+  EXPECT_EQ(gate(tcg, "worst_gap_ms").metric.abs_gate, 500 * kEmulationAbsFactor);
   EXPECT_EQ(gate(tcg, "worst_gap_ms").metric.rel_gate, 0.50);
+  EXPECT_EQ(gate(tcg, "worst_gap_ms").metric.fold_gate, kEmulationFold);
+  EXPECT_EQ(gate(native, "worst_gap_ms").metric.fold_gate, 0);
+  EXPECT_EQ(gate(tcg, "stall_count").metric.fold_gate, 0);
   EXPECT_EQ(gate(tcg, "stall_count").metric.abs_gate, 1);
   Policy off;
   off.emulation_allowance = false;
