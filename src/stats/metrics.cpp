@@ -84,10 +84,13 @@ MetricValues extract_metrics(const json& record) {
   // Accept the whole record or its `result` (the ScenarioVerdict JSON).
   const json* verdict = find(record, "identity") ? find(record, "result") : &record;
   if (!verdict || !verdict->is_object()) return out;
-  if (const json* r = find(*verdict, "result")) {
-    if (r->value("skipped", false)) return out;
-    if (const json* s = find(*r, "stats")) from_stats(out, *s);
-  }
+  const json* r = find(*verdict, "result");
+  if (!r || r->value("skipped", false)) return out;
+  if (const json* s = find(*r, "stats")) from_stats(out, *s);
+  // No work group reported: the test never ran (the scheduler did not
+  // attach, the VM died). The monitor's zeros then describe an idle guest,
+  // not the scheduler: a comparison against them would be noise.
+  if (out.empty()) return out;
   if (const json* m = find(*verdict, "monitor")) from_monitor(out, *m);
   return out;
 }

@@ -57,6 +57,7 @@ TEST(Metrics, WakeLatencyOnlyWithSamples) {
 TEST(Metrics, SchedExtCountersOnlyUnderSchedExt) {
   Rec r;
   r.judged = false;  // EEVDF: no local DSQ, no sched_ext event counters
+  r.stats = {{"worst_spread", 2}};
   r.mon = {{"max_imbalance_ratio", 1.5}, {"max_dsq_depth", 0}, {"total_fallback", 0}, {"total_keep_last", 0}};
   auto m = extract_metrics(r.json());
   EXPECT_TRUE(m.count("max_imbalance_ratio"));
@@ -73,12 +74,13 @@ TEST(Metrics, NothingFromSkippedOrCrashedOrUnmonitored) {
   EXPECT_TRUE(extract_metrics(skip.json()).empty());
 
   Rec crashed;  // a VM that died before the guest reported: no work groups
-  crashed.monitor = false;
+  crashed.mon = {{"max_imbalance_ratio", 0}, {"total_keep_last", 0}};  // the monitor saw an idle guest
   auto j = crashed.json();
   j["result"]["result"]["stats"] = {{"cgroups", nlohmann::json::array()}, {"worst_spread", 0}};
   EXPECT_TRUE(extract_metrics(j).empty());
 
   Rec unavailable;
+  unavailable.stats = {{"worst_spread", 2}};
   unavailable.mon = {{"max_imbalance_ratio", 3}};
   j = unavailable.json();
   j["result"]["monitor"]["available"] = false;
