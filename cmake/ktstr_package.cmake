@@ -15,7 +15,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(KTSTR_LIB_MODULES util topology channel workload kernel initramfs vm monitor check scenario scheduler guest
-                      runner testkit)
+                      store runner testkit)
 set(_ktstr_objects)
 foreach(_m ${KTSTR_LIB_MODULES})
   list(APPEND _ktstr_objects $<TARGET_OBJECTS:ktstr_${_m}>)
@@ -30,7 +30,7 @@ target_include_directories(ktstr_lib PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_D
 target_link_libraries(ktstr_lib
   PUBLIC nlohmann_json::nlohmann_json GTest::gtest Threads::Threads
   PRIVATE fmt::fmt PkgConfig::LIBBPF PkgConfig::LIBELF PkgConfig::ZSTD PkgConfig::LZ4 PkgConfig::LZMA
-          PkgConfig::ZLIB)
+          PkgConfig::ZLIB PkgConfig::SQLITE3)
 
 add_library(ktstr_gtest_main STATIC ${PROJECT_SOURCE_DIR}/src/gtest_main.cpp)
 add_library(ktstr::gtest_main ALIAS ktstr_gtest_main)

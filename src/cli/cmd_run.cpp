@@ -5,11 +5,13 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 
 #include "check/report.hpp"
 #include "check/result_json.hpp"
 #include "cli/command.hpp"
 #include "cli/limits.hpp"
+#include "cli/run_record.hpp"
 #include "cli/scheduler_args.hpp"
 #include "cli/vmm_arg.hpp"
 #include "guest/guest_layout.hpp"
@@ -65,6 +67,9 @@ struct RunArgs {
   std::vector<std::string> bpf_writes;
   bool bpf_stats = false;
   bool kaslr = false;
+  // run store
+  std::string store;     // --store ("" = $KTSTR_STORE or the cache's runs.db)
+  bool no_record = false;
 };
 
 // A scenario file becomes a catalog-like entry whose build ignores the
@@ -217,6 +222,34 @@ int run(const RunArgs& a) {
     for (const auto& n : plan.notes) std::printf("note: %s\n", n.c_str());
     return kExitPass;
   }
+  // Before any VM boots: an explicit --store that cannot be written is exit 2.
+  auto recorder = open_recorder(a.store, a.no_record);
+  RecordSettings rs;
+  rs.host = a.host;
+  rs.gauntlet = a.gauntlet;
+  rs.work_type = a.work_type;
+  // The kernel of verdicts that booted nothing (skips): the one the others
+  // booted, else what resolution would pick (looked up once, lazily).
+  std::mutex kernel_mu;
+  std::optional<std::string> fallback_kernel;
+  auto record = [&](const runner::CatalogVariant& v, const runner::ScenarioVerdict& r, const std::string& started) {
+    if (!recorder || !recorder->active()) return;
+    RecordSettings s = rs;
+    if (!a.host) {
+      std::lock_guard lk(kernel_mu);
+      if (!r.kernel.empty()) {
+        fallback_kernel = r.kernel;
+      } else if (!fallback_kernel) {
+        try {
+          fallback_kernel = kernel::resolve_kernel(o.kernel, {}).version;
+        } catch (const Error&) {
+          fallback_kernel = "";
+        }
+      }
+      s.kernel = *fallback_kernel;
+    }
+    recorder->record(record_from_verdict(r, v, s, started));
+  };
   // The live monitor line is one VM's: --monitor runs them one at a time.
   size_t jobs = a.host || a.monitor_live ? 1 : a.jobs ? a.jobs : default_jobs_for(plan);
   if (!a.json)
@@ -236,18 +269,21 @@ int run(const RunArgs& a) {
   std::atomic<bool> abandoned{false};
   std::vector<runner::RunItem> items;
   for (const auto& v : plan.variants)
-    items.push_back({v.name, [&v, &a, &abandoned] {
+    items.push_back({v.name, [&v, &a, &abandoned, &record] {
+                       std::string started = store::utc_iso8601();
                        if (abandoned.load()) {
                          runner::ScenarioVerdict r;
                          r.name = v.name;
                          r.verdict = runner::Verdict::Skip;
                          r.result = check::CheckResult::skip(
                              "not started: an earlier VM's vCPU thread crashed on a signal");
+                         record(v, r, started);
                          return r;
                        }
                        auto r = a.host ? run_on_host(*v.entry, v.options) : runner::run_scenario(*v.entry, v.options);
                        if (r.abandoned_threads) abandoned = true;
                        r.name = v.name;
+                       record(v, r, started);  // as each finishes: a crash later loses nothing
                        return r;
                      }});
   runner::RunQueueOptions qo;
@@ -262,12 +298,20 @@ int run(const RunArgs& a) {
     (v.verdict == runner::Verdict::Pass ? passed : v.verdict == runner::Verdict::Fail ? failed : skipped)++;
     if (a.json) all.push_back(v.to_json());
   }
+  std::optional<store::RecordedRun> recorded;
+  if (recorder) recorded = recorder->finish();
   if (a.json) {
     nlohmann::json doc{{"scheduler", under}, {"results", all}};
     if (vmm) doc["vmm"] = runner::vmm_json(*vmm);
+    if (recorded) {
+      doc["run_id"] = recorded->run_id;
+      doc["store"] = recorded->store.string();
+    }
     std::puts(doc.dump(2).c_str());
   } else {
     std::printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+    std::fflush(stdout);
+    if (recorded) log::info("{}", store::recorded_hint(*recorded));
   }
   return failed ? kExitFailure : kExitPass;
 }
@@ -318,6 +362,10 @@ void add_run_command(CLI::App& app, Action& selected) {
                   "Write a scheduler BPF map variable from the host: MAP:VAR=VALUE[@SECONDS] (repeatable)");
   sub->add_flag("--bpf-stats", a->bpf_stats, "Count BPF program runs and run time in the guest (bpf_stats_enabled)");
   sub->add_flag("--kaslr", a->kaslr, "Boot the bzImage with KASLR (the kernel randomises its placement)");
+  sub->add_option("--store", a->store,
+                  "Run store to record into (default $KTSTR_STORE, else runs.db in the ktstr cache dir); "
+                  "unwritable: exit 2");
+  sub->add_flag("--no-record", a->no_record, "Do not record this run in the run store [KTSTR_RECORD=0]");
   sub->callback([&selected, a] { selected = [a] { return run(*a); }; });
 }
 

@@ -125,6 +125,7 @@ ScenarioVerdict run_scenario(const scenario::catalog::Entry& e, const ScenarioRu
   v.monitor = mon.to_json();
   v.monitor_text = mon.report_text();
   v.vmm = vmm_json(run.vmm);
+  v.kernel = run.kernel_version;
   v.abandoned_threads = run.outcome.abandoned_threads;
   v.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 

@@ -50,6 +50,7 @@ struct ScenarioVerdict {
   std::string monitor_text;   // failure-report sections: timeline per phase, monitor summary
   std::string failure_text;   // VM-level failure (panic, timeout...) with console tail
   nlohmann::json vmm;         // which VMM booted it and why
+  std::string kernel;         // release the guest booted ("" if none booted); for run records
   bool abandoned_threads = false;  // a vCPU thread crashed on a signal: stop running VMs
   nlohmann::json to_json() const;
 };

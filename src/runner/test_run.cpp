@@ -68,6 +68,7 @@ ScenarioVerdict run_test_variant(const PlannedVariant& v) {
   auto run = run_in_guest(g);
   if (!run.watchdog_events.empty()) verdict.watchdog = run.watchdog_events;
   verdict.vmm = vmm_json(run.vmm);
+  verdict.kernel = run.kernel_version;
   verdict.abandoned_threads = run.outcome.abandoned_threads;
   verdict_from_guest(run, verdict);
   verdict.monitor = mon.to_json();

@@ -7,6 +7,7 @@
 
 #include "ktstr/version.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 
 namespace ktstr::store {
 
@@ -93,6 +94,18 @@ nlohmann::json host_context() {
   if (::getloadavg(load, 1) < 1) load[0] = 0;
   long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
   return {{"hostname", name}, {"cpus", cpus > 0 ? cpus : 0}, {"load1", load[0]}, {"ktstr", KTSTR_VERSION_STRING}};
+}
+
+std::string current_command_line() {
+  auto raw = try_read_file("/proc/self/cmdline");
+  if (!raw) return {};
+  std::string out;
+  for (auto& arg : split(*raw, '\0')) {
+    if (arg.empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += arg.find_first_of(" \t'\"") == std::string::npos ? arg : "'" + arg + "'";
+  }
+  return out;
 }
 
 }  // namespace ktstr::store

@@ -53,6 +53,10 @@ std::string utc_iso8601(std::chrono::system_clock::time_point t = std::chrono::s
 // {"hostname","cpus","load1","ktstr"} of this machine now.
 nlohmann::json host_context();
 
+// This process's command line from /proc/self/cmdline, arguments with
+// spaces quoted; for RunInfo::command.
+std::string current_command_line();
+
 // ktstr's own commit at build time ("bf45f92", "bf45f92-dirty", "unknown"
 // outside git).
 const char* build_commit();

@@ -7,31 +7,45 @@
 namespace ktstr::store {
 namespace fs = std::filesystem;
 
-Recorder::Recorder(const RecorderOptions& o) : opts_(o) {
-  try {
-    store_.emplace(RunStore::open_for_writing(o.path));
-    run_id_ = store_->begin_run(o.command, host_context());
-  } catch (const Error& e) {
-    if (o.explicit_path) throw;
-    disable(e.what());
-  }
+Recorder::Recorder(const RecorderOptions& o) : opts_(o), started_(std::chrono::system_clock::now()) {
+  if (o.explicit_path) store_.emplace(RunStore::open_for_writing(o.path));  // Error: exit 2 before any test
 }
 
 Recorder::~Recorder() = default;
 
-bool Recorder::active() const { return store_.has_value(); }
-const std::string& Recorder::run_id() const { return run_id_; }
+bool Recorder::active() const {
+  std::lock_guard lk(mu_);
+  return !disabled_;
+}
+std::string Recorder::run_id() const {
+  std::lock_guard lk(mu_);
+  return run_id_;
+}
 const fs::path& Recorder::path() const { return opts_.path; }
 
 void Recorder::disable(const std::string& why) {
   log::warn("not recording this run: {} (the tests' verdicts are unaffected; KTSTR_RECORD=0 silences this)", why);
+  disabled_ = true;
   store_.reset();
   run_id_.clear();
 }
 
+bool Recorder::begin() {
+  if (disabled_) return false;
+  if (!run_id_.empty()) return true;
+  try {
+    if (!store_) store_.emplace(RunStore::open_for_writing(opts_.path));
+    run_id_ = store_->begin_run(opts_.command, host_context(), started_);
+    return true;
+  } catch (const std::exception& e) {
+    disable(e.what());
+    return false;
+  }
+}
+
 void Recorder::record(Record r) {
   std::lock_guard lk(mu_);
-  if (!store_ || finished_) return;
+  if (finished_ || !begin()) return;
   if (r.started.empty()) r.started = utc_iso8601();
   if (r.host.empty()) r.host = host_context();
   if (r.identity.commit.empty()) r.identity.commit = build_commit();
@@ -45,7 +59,7 @@ void Recorder::record(Record r) {
 
 std::optional<RecordedRun> Recorder::finish() {
   std::lock_guard lk(mu_);
-  if (!store_ || finished_) return std::nullopt;
+  if (!store_ || run_id_.empty() || finished_) return std::nullopt;
   finished_ = true;
   RecordedRun out;
   out.run_id = run_id_;

@@ -4,10 +4,15 @@
 // the run), then prunes by the policy. Used by `ktstr run` and KTSTR_TEST
 // binaries.
 //
+// The run begins in the store with its first record, so a command that
+// fails before any test finished (bad input, exit 2) leaves no empty run
+// and, with the default location, no store file at all.
+//
 // Failure policy: with an explicit store path (--store) a store that cannot
-// be opened for writing is an Error (exit 2) from start(), before any test
-// runs. With the default or $KTSTR_STORE path the run goes on: one warning,
-// nothing recorded, and the exit code stays the tests' verdict.
+// be opened for writing is an Error (exit 2) from the constructor, before
+// any test runs. With the default or $KTSTR_STORE path the run goes on: one
+// warning, nothing recorded, and the exit code stays the tests' verdict.
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -35,14 +40,14 @@ struct RecordedRun {
 
 class Recorder {
  public:
-  // Opens the store and begins the run (see the failure policy above).
+  // Opens the store now only for an explicit path (see the policy above).
   explicit Recorder(const RecorderOptions& o);
   ~Recorder();
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
   bool active() const;                 // false after a failure (already warned)
-  const std::string& run_id() const;   // "" if not active
+  std::string run_id() const;          // "" until the first record
   const std::filesystem::path& path() const;
 
   // Thread-safe (parallel VMs finish on their own threads). Fills run_id
@@ -56,8 +61,11 @@ class Recorder {
 
  private:
   void disable(const std::string& why);
+  bool begin();  // opens the store and begins the run if not yet done; false if unusable
   RecorderOptions opts_;
-  std::mutex mu_;
+  std::chrono::system_clock::time_point started_;
+  mutable std::mutex mu_;
+  bool disabled_ = false;
   std::optional<RunStore> store_;
   std::string run_id_;
   size_t count_ = 0;

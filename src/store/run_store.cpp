@@ -35,9 +35,8 @@ nlohmann::json parse_json_column(const sql::Db& db, const std::string& text, con
   return j;
 }
 
-std::string new_run_id() {
+std::string new_run_id(std::chrono::system_clock::time_point now) {
   static thread_local std::mt19937 rng{std::random_device{}()};
-  auto now = std::chrono::system_clock::now();
   std::time_t tt = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
   ::gmtime_r(&tt, &tm);
@@ -94,15 +93,16 @@ struct RunStore::Impl {
     int v = 0;
     int64_t tables = 0;
     try {
-      v = user_version();
-      tables = table_count();
+      // One statement, one read transaction: another process creating the
+      // schema meanwhile is seen either wholly or not at all.
+      sql::Stmt s(*db, "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)");
+      s.step();
+      v = static_cast<int>(s.integer(0));
+      tables = s.integer(1);
     } catch (const Error& e) {
       fail("{} is not a ktstr run store or is corrupt ({}); refusing to touch it", path.string(), e.what());
     }
-    if (v > kSchemaVersion)
-      fail("run store {} has schema version {}, newer than this ktstr understands ({}); refusing to touch it — use "
-           "a newer ktstr or another --store",
-           path.string(), v, kSchemaVersion);
+    if (v > kSchemaVersion) throw Error(newer_schema_message(path, v, kSchemaVersion));
     if (v == 0 && tables > 0)
       fail("{} is an SQLite database but not a ktstr run store; refusing to touch it", path.string());
     if (v < 0) fail("run store {} has an invalid schema version {}", path.string(), v);
@@ -140,7 +140,7 @@ RunStore& RunStore::operator=(RunStore&&) noexcept = default;
 RunStore::~RunStore() = default;
 
 RunStore RunStore::open_for_writing(const fs::path& path) {
-  auto state = check_store_file(path);
+  auto state = check_store_file(path, kSchemaVersion);
   if (state == StoreFileState::Missing) {
     std::error_code ec;
     fs::path dir = path.parent_path();
@@ -165,7 +165,7 @@ RunStore RunStore::open_for_writing(const fs::path& path) {
 }
 
 RunStore RunStore::open_read_only(const fs::path& path) {
-  auto state = check_store_file(path);
+  auto state = check_store_file(path, kSchemaVersion);
   if (state != StoreFileState::Database)
     fail("no run store at {} — `ktstr run` records every run there (or pass --store / set KTSTR_STORE)",
          path.string());
@@ -182,12 +182,13 @@ const fs::path& RunStore::path() const { return impl_->path; }
 
 fs::path RunStore::runs_dir() const { return impl_->path.parent_path() / "runs"; }
 
-std::string RunStore::begin_run(const std::string& command, const nlohmann::json& host) {
+std::string RunStore::begin_run(const std::string& command, const nlohmann::json& host,
+                                std::chrono::system_clock::time_point started) {
   std::lock_guard lk(impl_->mu);
   auto& db = *impl_->db;
   for (int attempt = 0;; ++attempt) {
-    std::string id = new_run_id();
-    auto now = std::chrono::system_clock::now();
+    std::string id = new_run_id(started);
+    auto now = started;
     sql::WriteTxn t(db);
     sql::Stmt exists(db, "SELECT 1 FROM runs WHERE run_id=?");
     exists.bind(1, id);

@@ -77,7 +77,8 @@ class RunStore {
   std::filesystem::path runs_dir() const;
 
   // Starts a run; returns its new, unique run_id ("20261130-140512-3f9a").
-  std::string begin_run(const std::string& command, const nlohmann::json& host);
+  std::string begin_run(const std::string& command, const nlohmann::json& host,
+                        std::chrono::system_clock::time_point started = std::chrono::system_clock::now());
   // Marks the run ended (stats list shows unfinished runs as such).
   void end_run(const std::string& run_id);
   // Appends one record to a run begun with begin_run; returns its id.

@@ -15,10 +15,18 @@ uint32_t be32(const unsigned char* p) {
 }
 }  // namespace
 
-StoreFileState check_store_file(const fs::path& path) {
+std::string newer_schema_message(const fs::path& path, int version, int max_schema_version) {
+  return fmt::format(
+      "run store {} has schema version {}, newer than this ktstr understands ({}); refusing to touch it — use a "
+      "newer ktstr or another --store",
+      path.string(), version, max_schema_version);
+}
+
+StoreFileState check_store_file(const fs::path& path, int max_schema_version) {
   std::error_code ec;
   auto st = fs::status(path, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory)
+  // Under a regular file (ENOTDIR) it is missing too: creating it says why.
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
     fail("cannot access run store {}: {}", path.string(), ec.message());
   if (!fs::exists(st)) return StoreFileState::Missing;
   if (fs::is_directory(st)) fail("run store {} is a directory, not a database file", path.string());
@@ -52,9 +60,13 @@ StoreFileState check_store_file(const fs::path& path) {
   bool count_valid = pages != 0 && be32(h + 24) == be32(h + 92);
   fs::path wal = path;
   wal += "-wal";
-  if (!fs::exists(wal, ec) && (size % page != 0 || (count_valid && size < uintmax_t(pages) * page)))
+  if (fs::exists(wal, ec)) return StoreFileState::Database;  // a writer has it open: SQLite knows the rest
+  if (size % page != 0 || (count_valid && size < uintmax_t(pages) * page))
     fail("run store {} is truncated ({} bytes; its header says {} pages of {} bytes); refusing to touch it",
          path.string(), size, pages, page);
+  // user_version: offset 60, big-endian.
+  int version = static_cast<int>(be32(h + 60));
+  if (version > max_schema_version) throw Error(newer_schema_message(path, version, max_schema_version));
   return StoreFileState::Database;
 }
 

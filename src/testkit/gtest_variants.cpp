@@ -19,6 +19,7 @@
 #include "runner/verdict_cause.hpp"
 #include "testkit/guest_action.hpp"
 #include "testkit/host_context.hpp"
+#include "testkit/run_recording.hpp"
 #include "topology/memory.hpp"
 #include "util/error.hpp"
 #include "util/interrupt.hpp"
@@ -139,6 +140,7 @@ class VariantTest : public ::testing::Test {
         v.verdict = !v.result.passed ? runner::Verdict::Fail
                     : v.result.skipped ? runner::Verdict::Skip
                                        : runner::Verdict::Pass;
+        record_variant(*r_.def, nullptr, v);
         report(v);
         return;
       }
@@ -151,6 +153,12 @@ class VariantTest : public ::testing::Test {
           GTEST_SKIP() << "dry run (--ktstr-dry-run)";
         }
         v = runner::run_test_variant(p);
+      }
+      try {
+        auto p = plan_of(r_);
+        record_variant(*r_.def, &p, *v);
+      } catch (const Error&) {
+        // planned once already (prefetch or above): cannot fail differently now
       }
       report(*v);
     } catch (const Interrupted& e) {
@@ -209,7 +217,10 @@ class KtstrEnvironment : public ::testing::Environment {
       std::exit(2);
     }
   }
-  void TearDown() override { Prefetch::get().stop(); }
+  void TearDown() override {
+    Prefetch::get().stop();
+    finish_recording();
+  }
 };
 
 }  // namespace

@@ -2,9 +2,14 @@
 
 #include <sys/stat.h>
 
+#include <sqlite3.h>
+
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <stdexcept>
+
+#include "store/run_store.hpp"
 
 namespace ktstr::clitest {
 namespace fs = std::filesystem;
@@ -105,6 +110,39 @@ void write_fixtures(const fs::path& dir, const fs::path& kernel) {
   put(dir / "cs-llc-range.json", scenario(R"j(, "cpuset": "llc(9)")j"));
   put(dir / "cs-numa-range.json", scenario(R"j(, "cpuset": "numa(3)")j"));
   write_stats_fixtures(dir);
+
+  // Run stores: a real one (the base of the truncated and future-version
+  // copies), random bytes, a text file, another program's database, a file
+  // where a directory should be.
+  {
+    auto real = dir / "store-real.db";
+    {
+      auto st = store::RunStore::open_for_writing(real);
+      auto id = st.begin_run("ktstr run", {});
+      store::Record r;
+      r.identity.test = "steady";
+      r.verdict = "PASS";
+      r.result = {{"padding", std::string(200, 'x')}};
+      for (int i = 0; i < 100; ++i) st.append(id, r);
+    }
+    std::string bytes = slurp(real);
+    put(dir / "store-truncated.db", bytes.substr(0, bytes.size() / 2));
+    put(dir / "store-future.db", bytes);
+    sqlite3* db = nullptr;
+    sqlite3_open((dir / "store-future.db").c_str(), &db);
+    sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    db = nullptr;
+    sqlite3_open((dir / "store-foreign.db").c_str(), &db);
+    sqlite3_exec(db, "CREATE TABLE photos(id INTEGER)", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  std::string junk(16384, '\0');
+  std::mt19937 rng(7);
+  for (auto& c : junk) c = char(rng());
+  put(dir / "store-junk.db", junk);
+  put(dir / "store-text.db", "my notes\n");
+  put(dir / "store-afile", "x");
 }
 
 }  // namespace ktstr::clitest

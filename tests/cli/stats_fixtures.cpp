@@ -32,7 +32,6 @@ void write_stats_fixtures(const fs::path& dir) {
   std::ofstream(dir / "policy-unknown.toml") << "[worst_sprad]\nabs = 1\n";
   std::ofstream(dir / "policy-negative.toml") << "[worst_spread]\nrel = -0.5\n";
   std::ofstream(dir / "policy-syntax.toml") << "[worst_spread\nabs = 1\n";
-  std::ofstream(dir / "store-corrupt.db") << std::string(8192, '\x5a');
 }
 
 }  // namespace ktstr::clitest

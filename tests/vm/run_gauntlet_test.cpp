@@ -2,6 +2,10 @@
 // that bad input is refused before anything boots.
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -79,9 +83,16 @@ TEST(RunGauntlet, BadGauntletInputIsExit2BeforeAnyBoot) {
       << s.err;
 }
 
-TEST(RunParallel, TwoVmsAtOnceResultsInRunOrder) {
+// Also the run store: both VMs' records (written from two threads as each
+// finished) in an explicit --store, the run's JSON next to it, `stats list`.
+TEST(RunParallel, TwoVmsAtOnceResultsInRunOrderAndRecorded) {
   KTSTR_REQUIRE_VM();
-  auto r = run_ktstr({"run", "-j", "2", "-s", "cpuset_apply", "-s", "steady", "--duration-ms", "1000", "--json"});
+  namespace fs = std::filesystem;
+  std::string tmpl = (fs::temp_directory_path() / "ktstr-store-vm-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  const fs::path store = fs::path(tmpl) / "runs.db";
+  auto r = run_ktstr({"run", "-j", "2", "-s", "cpuset_apply", "-s", "steady", "--duration-ms", "1000", "--json",
+                      "--store", store.string()});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   auto j = nlohmann::json::parse(r.out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << r.out;
@@ -89,4 +100,36 @@ TEST(RunParallel, TwoVmsAtOnceResultsInRunOrder) {
   EXPECT_EQ(j["results"][0]["name"], "cpuset_apply");
   EXPECT_EQ(j["results"][1]["name"], "steady");
   for (const auto& res : j["results"]) EXPECT_EQ(res["verdict"], "PASS") << res.dump(2);
+
+  ASSERT_TRUE(j.contains("run_id")) << r.out;
+  EXPECT_EQ(j["store"], store.string());
+  const std::string run_id = j["run_id"];
+  std::ifstream in(fs::path(tmpl) / "runs" / (run_id + ".json"));
+  auto doc = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  ASSERT_EQ(doc["records"].size(), 2u);
+  std::set<std::string> tests;
+  for (const auto& rec : doc["records"]) {
+    const auto& id = rec["identity"];
+    tests.insert(id["test"].get<std::string>());
+    EXPECT_EQ(rec["verdict"], "PASS");
+    EXPECT_EQ(id["topology"], "1n2l2c1t");
+    EXPECT_EQ(id["scheduler"], "eevdf");
+    EXPECT_EQ(id["vmm"], "qemu");
+    EXPECT_FALSE(id["kernel"].get<std::string>().empty()) << rec.dump(2);
+    EXPECT_FALSE(id["commit"].get<std::string>().empty());
+    EXPECT_TRUE(rec["result"].contains("monitor")) << "the monitor summary/timeline travels with the record";
+  }
+  EXPECT_EQ(tests, (std::set<std::string>{"cpuset_apply", "steady"}));
+
+  auto l = run_ktstr({"stats", "list", "--store", store.string(), "--json"}, std::chrono::seconds(30));
+  EXPECT_EQ(l.code, 0) << l.err;
+  auto lj = nlohmann::json::parse(l.out, nullptr, false);
+  ASSERT_FALSE(lj.is_discarded()) << l.out;
+  ASSERT_EQ(lj["runs"].size(), 1u);
+  EXPECT_EQ(lj["runs"][0]["run_id"], run_id);
+  EXPECT_EQ(lj["runs"][0]["passed"], 2);
+  EXPECT_NE(lj["runs"][0]["command"].get<std::string>().find("--store"), std::string::npos);
+  std::error_code ec;
+  fs::remove_all(tmpl, ec);
 }
