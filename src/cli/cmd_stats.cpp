@@ -1,10 +1,12 @@
 // `ktstr stats`: what the run store holds. `stats list` prints one line per
-// recorded run, newest first.
+// recorded run, newest first; `stats [RUN]` summarises one run and `stats
+// compare` judges two sets of records (cli/stats_views.cpp).
 #include <unistd.h>
 
 #include <cstdio>
 
 #include "cli/command.hpp"
+#include "cli/stats_views.hpp"
 #include "store/run_store.hpp"
 #include "store/store_path.hpp"
 #include "util/error.hpp"
@@ -57,8 +59,13 @@ int stats_list(const ListArgs& a) {
 }  // namespace
 
 void add_stats_command(CLI::App& app, Action& selected) {
-  auto* stats = app.add_subcommand("stats", "What the run store holds (see README \"Run records\")");
-  stats->require_subcommand(1);
+  auto* stats = app.add_subcommand("stats", "What the run store holds (see README \"Run records\"): summary of a run, "
+                                            "list, compare");
+  Action summary = add_stats_summary(*stats);
+  add_stats_compare(*stats, selected);
+  stats->callback([&selected, stats, summary] {
+    if (stats->get_subcommands().empty()) selected = summary;
+  });
 
   auto a = std::make_shared<ListArgs>();
   auto* list = stats->add_subcommand("list", "One line per recorded run, newest first");
