@@ -83,7 +83,7 @@ std::string render_html(const std::vector<nlohmann::json>& records, const nlohma
   out += "<script type=\"application/json\" id=\"ktstr-data\">";
   out += json_for_script(model);
   out += "</script>\n<script>\n";
-  out += checked(assets::js(), "</script");
+  out += checked(checked(assets::js(), "</script"), "<!--");
   out += "</script>\n</body>\n</html>\n";
   return out;
 }

@@ -1,4 +1,4 @@
-// ktstr report: draws the data embedded in <script id="ktstr-data"> (see
+// ktstr report: draws the data embedded in the page's JSON element "ktstr-data" (see
 // src/report/model.hpp for its shape). Self-contained: no network, no
 // libraries. Text goes in through textContent only, never innerHTML, so
 // nothing in a record (guest output, scheduler logs) can become markup.

@@ -1,6 +1,8 @@
 #pragma once
 // Records of the contract's shape for the report's unit tests: the fields a
 // real `ktstr run` writes, with a small timeline whose values the tests know.
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 namespace ktstr::report::testing {
