@@ -79,7 +79,7 @@ std::vector<std::string> split(std::string_view s, char sep) {
   return out;
 }
 
-fs::path cache_root() {
+fs::path cache_root_path() {
   fs::path root;
   if (const char* d = std::getenv("KTSTR_CACHE_DIR"); d && *d) {
     root = d;
@@ -90,6 +90,11 @@ fs::path cache_root() {
   } else {
     root = "/var/tmp/ktstr-cache";
   }
+  return root;
+}
+
+fs::path cache_root() {
+  fs::path root = cache_root_path();
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) fail("cannot create cache directory {}: {}", root.string(), ec.message());

@@ -18,5 +18,8 @@ std::vector<std::string> split(std::string_view s, char sep);
 // Per-user cache root: $KTSTR_CACHE_DIR, else $XDG_CACHE_HOME/ktstr,
 // else ~/.cache/ktstr. Created on demand.
 std::filesystem::path cache_root();
+// The same path without creating or checking it (for readers that must not
+// create anything, e.g. `ktstr stats list` on a fresh machine).
+std::filesystem::path cache_root_path();
 
 }  // namespace ktstr
