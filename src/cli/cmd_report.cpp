@@ -1,9 +1,10 @@
-// `ktstr report [RUN] [--compare-json FILE] -o FILE.html [--trace FILE.json]`:
+// `ktstr report [RUN] [--compare-json FILE] -o FILE.html [--trace FILE.json] [--store PATH]`:
 // one self-contained HTML page of a run (per test: per-CPU timeline heat
 // maps with stall/verdict markers and step boundaries, checks, metrics,
 // monitor summary; the A/B table when comparing) and/or the same timeline
-// as Chrome trace-event JSON for ui.perfetto.dev. RUN is a file: a store's
-// per-run JSON or `ktstr run --json` output.
+// as Chrome trace-event JSON for ui.perfetto.dev. RUN is a run in the store
+// (id, unique prefix, latest, latest~N; default latest) or a file: a
+// store's per-run JSON or `ktstr run --json` output.
 //
 // Outputs appear whole or not at all: every output is written to a temp
 // file next to it first and renamed only once all of them are written.
@@ -23,6 +24,8 @@
 #include "report/html.hpp"
 #include "report/records.hpp"
 #include "report/trace.hpp"
+#include "store/run_store.hpp"
+#include "store/store_path.hpp"
 #include "util/error.hpp"
 #include "util/fd.hpp"
 
@@ -35,6 +38,7 @@ struct ReportArgs {
   std::string compare_json;
   std::string out;
   std::string trace;
+  std::string store;
 };
 
 // An output written to "<path>.tmp.<pid>" and renamed into place by
@@ -75,10 +79,22 @@ class StagedFile {
   bool staged_ = false;
 };
 
-std::vector<nlohmann::json> load_run(const std::string& ref) {
-  if (ref.empty())
-    fail("name the run to report: a run JSON file (the store's runs/<id>.json or `ktstr run --json` output)");
-  return report::records_from_document(report::read_json_file(ref), ref);
+// A path to a JSON file, rather than a run reference of the store.
+bool is_file_ref(const std::string& ref) {
+  std::error_code ec;
+  return fs::exists(ref, ec) || ref.find('/') != std::string::npos ||
+         (ref.size() > 5 && ref.compare(ref.size() - 5, 5, ".json") == 0);
+}
+
+std::vector<nlohmann::json> load_run(const std::string& ref, const std::string& store_opt) {
+  if (!ref.empty() && is_file_ref(ref)) return report::records_from_document(report::read_json_file(ref), ref);
+  // Read-only: a report never creates, migrates or writes the store.
+  auto path = store::store_path(store_opt);
+  auto st = store::RunStore::open_read_only(path);
+  std::string run = ref.empty() ? "latest" : ref;
+  auto records = st.records_of(run);
+  if (records.empty()) fail("run {} in {} has no test records", st.resolve_run_id(run), path.string());
+  return report::records_from_document(nlohmann::json(records), fmt::format("{} (run {})", path.string(), run));
 }
 
 std::string kib(size_t bytes) { return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024); }
@@ -87,7 +103,7 @@ int report_cmd(const ReportArgs& a) {
   if (a.out.empty() && a.trace.empty()) fail("ktstr report needs -o FILE.html and/or --trace FILE.json");
   if (!a.out.empty() && a.out == a.trace) fail("-o and --trace name the same file {}", a.out);
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<nlohmann::json> records = load_run(a.run);
+  std::vector<nlohmann::json> records = load_run(a.run, a.store);
   nlohmann::json compare = nullptr;
   if (!a.compare_json.empty()) {
     compare = report::read_json_file(a.compare_json);
@@ -117,10 +133,13 @@ void add_report_command(CLI::App& app, Action& selected) {
   auto a = std::make_shared<ReportArgs>();
   auto* sub = app.add_subcommand(
       "report", "Self-contained HTML report of a run (per-CPU timelines, checks, metrics) and a Perfetto trace");
-  sub->add_option("RUN", a->run, "The run: a run JSON file (the store's runs/<id>.json or `ktstr run --json` output)");
+  sub->add_option("RUN", a->run,
+                  "The run: id, unique prefix, latest or latest~N in the store (default latest), or a run JSON "
+                  "file (the store's runs/<id>.json or `ktstr run --json` output)");
   sub->add_option("--compare-json", a->compare_json, "Add the A/B table of a `ktstr stats compare --json` document");
   sub->add_option("-o,--output", a->out, "Write the HTML report here");
   sub->add_option("--trace", a->trace, "Write the timeline as Chrome trace-event JSON here (ui.perfetto.dev opens it)");
+  sub->add_option("--store", a->store, "Run store database (default $KTSTR_STORE, else <cache>/runs.db)");
   sub->callback([&selected, a] { selected = [a] { return report_cmd(*a); }; });
 }
 

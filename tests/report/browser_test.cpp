@@ -102,7 +102,9 @@ class Browser : public ::testing::Test {
     pid_t pid = browser_ ? browser_->pid() : -1;
     browser_.reset();
     // The browser and every process of its group are gone.
-    if (pid > 0) EXPECT_NE(::kill(-pid, 0), 0) << "chromium's process group outlived the test";
+    if (pid > 0) {
+      EXPECT_NE(::kill(-pid, 0), 0) << "chromium's process group outlived the test";
+    }
   }
   void SetUp() override {
     if (!browser_) GTEST_FAIL() << "headless Chromium did not start: " << startup_error_;
@@ -196,7 +198,8 @@ TEST_F(Browser, BrokenDataScriptIsAnUncaughtException) {
   ASSERT_EQ(r.errors.size(), 1u) << joined(r.errors);
   EXPECT_NE(r.errors[0].find("uncaught exception"), std::string::npos) << r.errors[0];
   EXPECT_NE(r.errors[0].find("SyntaxError"), std::string::npos) << r.errors[0];
-  EXPECT_EQ(r.probe["rendered"], 0) << "nothing was drawn";
+  EXPECT_TRUE(r.probe["rendered"].is_null()) << "nothing was drawn: " << r.probe.dump();
+  EXPECT_TRUE(r.probe["tests"].empty()) << r.probe.dump();
 }
 
 // A test the script cannot draw is a console error (and the rest of the

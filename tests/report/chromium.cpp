@@ -153,6 +153,9 @@ void Chromium::shutdown() {
     // Renderer and utility processes share the group; none may outlive us.
     ::kill(-pid_, SIGKILL);
     if (!reaped) ::waitpid(pid_, &status, 0);
+    // The others are reaped by whoever inherited them; wait until the
+    // group is empty so the profile directory is no longer in use.
+    for (int i = 0; i < 250 && ::kill(-pid_, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     pid_ = -1;
   }
   if (to_browser_ >= 0) ::close(to_browser_);
