@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   add_kselftest_command(app, selected);
   add_cleanup_command(app, selected);
   add_report_command(app, selected);
+  add_stats_command(app, selected);
 
   try {
     app.parse(argc, argv);

@@ -229,6 +229,9 @@ std::string describe_failure(const vm::VmOutcome& o, size_t console_lines) {
   return s;
 }
 
-nlohmann::json vmm_json(const vm::VmmChoice& c) { return {{"vmm", vm::to_string(c.vmm)}, {"reason", c.reason}}; }
+// `emulated` lets `stats compare` widen its timing gates under TCG.
+nlohmann::json vmm_json(const vm::VmmChoice& c) {
+  return {{"vmm", vm::to_string(c.vmm)}, {"reason", c.reason}, {"emulated", c.emulated}};
+}
 
 }  // namespace ktstr::runner

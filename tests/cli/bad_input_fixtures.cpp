@@ -104,6 +104,7 @@ void write_fixtures(const fs::path& dir, const fs::path& kernel) {
   put(dir / "cs-part-index.json", scenario(R"j(, "cpuset": "disjoint(2,2)")j"));
   put(dir / "cs-llc-range.json", scenario(R"j(, "cpuset": "llc(9)")j"));
   put(dir / "cs-numa-range.json", scenario(R"j(, "cpuset": "numa(3)")j"));
+  write_stats_fixtures(dir);
 }
 
 }  // namespace ktstr::clitest

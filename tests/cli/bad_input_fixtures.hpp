@@ -9,5 +9,7 @@ namespace ktstr::clitest {
 
 // Creates every fixture under `dir`; `kernel` is the real guest kernel.
 void write_fixtures(const std::filesystem::path& dir, const std::filesystem::path& kernel);
+// The run store and policy files of the `stats` cases (stats_fixtures.cpp).
+void write_stats_fixtures(const std::filesystem::path& dir);
 
 }  // namespace ktstr::clitest

@@ -142,6 +142,38 @@ const std::vector<Case>& cases() {
        "--scheduler cannot be combined with --host"},
       {"IncludeFileMissing", {"shell", "-e", "true", "-i", "{f}/no-such-file"}, "--include-files: File does not exist"},
       {"UnknownSubcommand", {"frobnicate"}, "A subcommand is required"},
+      // The run store: `stats` and `stats compare` (fixture store: run 1 = steady, run 2 = oversubscribed).
+      {"StatsNoStore", {"stats", "--store", "{f}/store/absent.db"}, "no run store at "},
+      {"StatsCorruptStore", {"stats", "--store", "{f}/store-corrupt.db"}, "is not a ktstr run store or is corrupt"},
+      {"StatsUnknownRun", {"stats", "--store", "{f}/store/runs.db", "20991231-000000-zzzz"},
+       "no run '20991231-000000-zzzz' in the run store"},
+      {"CompareBadSelectorKey", {"stats", "compare", "--store", "{f}/store/runs.db", "--a", "sched=eevdf", "--b", "run=latest"},
+       "unknown selector dimension 'sched' in 'sched=eevdf'"},
+      {"CompareEmptySelector", {"stats", "compare", "--store", "{f}/store/runs.db", "--a", "", "--b", "run=latest"},
+       "--a: an empty selector"},
+      {"CompareUnknownRun",
+       {"stats", "compare", "--store", "{f}/store/runs.db", "--a", "run=20991231-000000-zzzz", "--b", "run=latest"},
+       "no run '20991231-000000-zzzz' in the run store"},
+      {"CompareEmptySide", {"stats", "compare", "--store", "{f}/store/runs.db", "--a", "scheduler=nope", "--b", "run=latest"},
+       "side A (scheduler=nope) selects no record that ran"},
+      {"CompareNothingToPair", {"stats", "compare", "--store", "{f}/store/runs.db", "--a", "run=latest~1", "--b", "run=latest"},
+       "nothing to pair: side A (run=latest~1, 1 record(s)) and side B (run=latest, 1 record(s)) share no identity"},
+      {"ComparePolicyUnknownMetric",
+       {"stats", "compare", "--store", "{f}/store/runs.db", "--a", "run=latest~1", "--b", "run=latest", "--policy",
+        "{f}/policy-unknown.toml"},
+       "policy-unknown.toml: unknown metric 'worst_sprad'"},
+      {"ComparePolicyNegative",
+       {"stats", "compare", "--store", "{f}/store/runs.db", "--a", "run=latest~1", "--b", "run=latest", "--policy",
+        "{f}/policy-negative.toml"},
+       "policy-negative.toml: worst_spread.rel must be a non-negative number"},
+      {"ComparePolicySyntax",
+       {"stats", "compare", "--store", "{f}/store/runs.db", "--a", "run=latest~1", "--b", "run=latest", "--policy",
+        "{f}/policy-syntax.toml"},
+       "policy-syntax.toml: line 1: "},
+      {"ComparePolicyMissing",
+       {"stats", "compare", "--store", "{f}/store/runs.db", "--a", "run=latest~1", "--b", "run=latest", "--policy",
+        "{f}/no-policy.toml"},
+       "no-policy.toml: no such file"},
       // The cache.
       {"CacheUnderAFile", {"shell", "-e", "true"}, "cannot create cache directory", Cache::under_a_file},
       {"CacheReadOnly", {"shell", "-e", "true"}, "is not writable: Read-only file system", Cache::read_only},
@@ -259,6 +291,16 @@ TEST_P(BadInput, ExitsTwoWithItsMessageNothingStartedNothingLeft) {
       break;
   }
   const auto before = files_under(cache);
+  // The fixture run store, byte for byte: bad input leaves it untouched.
+  auto store_state = [] {
+    std::vector<std::string> s;
+    for (const auto& f : files_under(g_fixtures / "store")) {
+      std::ifstream in(g_fixtures / "store" / f, std::ios::binary);
+      s.push_back(f + ":" + std::string((std::istreambuf_iterator<char>(in)), {}));
+    }
+    return s;
+  };
+  const auto store_before = store_state();
 
   std::vector<std::string> argv = {KTSTR_BINARY};
   for (const auto& a : c.args) argv.push_back(substitute(a));
@@ -292,6 +334,7 @@ TEST_P(BadInput, ExitsTwoWithItsMessageNothingStartedNothingLeft) {
   EXPECT_FALSE(fs::exists(dir / "qemu-started")) << "a VM was started";
   EXPECT_EQ(leftovers(cache, before), std::vector<std::string>{}) << "files left in the cache";
   EXPECT_TRUE(files_under(dir / "tmp").empty()) << "files left in TMPDIR";
+  EXPECT_TRUE(store_state() == store_before) << "the fixture run store was modified";
   auto kids = our_children();
   EXPECT_TRUE(kids.empty()) << kids.size() << " process(es) outlived ktstr, e.g. pid " << (kids.empty() ? 0 : kids[0]);
   for (int pid : kids) ::kill(pid, SIGKILL);
