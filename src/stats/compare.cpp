@@ -188,7 +188,7 @@ json Comparison::to_json() const {
   json pairs_j = json::array();
   for (const auto& p : pairs) {
     json ms = json::array();
-    for (const auto& m : p.metrics)
+    for (const auto& m : p.metrics) {
       ms.push_back({{"name", m.name},
                     {"a", opt(m.a)},
                     {"b", opt(m.b)},
@@ -199,6 +199,7 @@ json Comparison::to_json() const {
                     {"higher_is_better", m.higher_is_better},
                     {"verdict", m.verdict}});
       if (m.fold_gate > 0) ms.back()["fold_gate"] = m.fold_gate;
+    }
     pairs_j.push_back({{"key", p.key}, {"a_n", p.a_n}, {"b_n", p.b_n}, {"metrics", ms}});
   }
   return {{"a", {{"selector", a_selector}, {"records", a_records}}},
