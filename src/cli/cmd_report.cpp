@@ -1,10 +1,11 @@
-// `ktstr report [RUN] [--compare-json FILE] -o FILE.html [--trace FILE.json] [--store PATH]`:
+// `ktstr report [RUN] [--compare BASE | --compare-json FILE] -o FILE.html [--trace FILE.json] [--store PATH]`:
 // one self-contained HTML page of a run (per test: per-CPU timeline heat
 // maps with stall/verdict markers and step boundaries, checks, metrics,
 // monitor summary; the A/B table when comparing) and/or the same timeline
 // as Chrome trace-event JSON for ui.perfetto.dev. RUN is a run in the store
 // (id, unique prefix, latest, latest~N; default latest) or a file: a
-// store's per-run JSON or `ktstr run --json` output.
+// store's per-run JSON or `ktstr run --json` output. --compare BASE adds
+// `stats compare` of BASE (side A) against RUN (side B).
 //
 // Outputs appear whole or not at all: every output is written to a temp
 // file next to it first and renamed only once all of them are written.
@@ -24,6 +25,8 @@
 #include "report/html.hpp"
 #include "report/records.hpp"
 #include "report/trace.hpp"
+#include "stats/compare.hpp"
+#include "stats/policy.hpp"
 #include "store/run_store.hpp"
 #include "store/store_path.hpp"
 #include "util/error.hpp"
@@ -35,6 +38,8 @@ namespace fs = std::filesystem;
 
 struct ReportArgs {
   std::string run;
+  std::string compare;
+  std::string policy;
   std::string compare_json;
   std::string out;
   std::string trace;
@@ -86,15 +91,27 @@ bool is_file_ref(const std::string& ref) {
          (ref.size() > 5 && ref.compare(ref.size() - 5, 5, ".json") == 0);
 }
 
-std::vector<nlohmann::json> load_run(const std::string& ref, const std::string& store_opt) {
-  if (!ref.empty() && is_file_ref(ref)) return report::records_from_document(report::read_json_file(ref), ref);
+struct Run {
+  std::vector<nlohmann::json> records;
+  store::Selector selector;  // how `stats compare` names this side
+};
+
+Run load_run(const std::string& ref, const std::string& store_opt) {
+  Run r;
+  if (!ref.empty() && is_file_ref(ref)) {
+    r.records = report::records_from_document(report::read_json_file(ref), ref);
+    r.selector.text = ref;
+    return r;
+  }
   // Read-only: a report never creates, migrates or writes the store.
   auto path = store::store_path(store_opt);
   auto st = store::RunStore::open_read_only(path);
-  std::string run = ref.empty() ? "latest" : ref;
-  auto records = st.records_of(run);
-  if (records.empty()) fail("run {} in {} has no test records", st.resolve_run_id(run), path.string());
-  return report::records_from_document(nlohmann::json(records), fmt::format("{} (run {})", path.string(), run));
+  std::string id = st.resolve_run_id(ref.empty() ? "latest" : ref);
+  auto records = st.records_of(id);
+  if (records.empty()) fail("run {} in {} has no test records", id, path.string());
+  r.records = report::records_from_document(nlohmann::json(records), fmt::format("{} (run {})", path.string(), id));
+  r.selector = store::Selector::parse("run=" + id);
+  return r;
 }
 
 std::string kib(size_t bytes) { return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024); }
@@ -103,9 +120,17 @@ int report_cmd(const ReportArgs& a) {
   if (a.out.empty() && a.trace.empty()) fail("ktstr report needs -o FILE.html and/or --trace FILE.json");
   if (!a.out.empty() && a.out == a.trace) fail("-o and --trace name the same file {}", a.out);
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<nlohmann::json> records = load_run(a.run, a.store);
+  if (!a.compare.empty() && !a.compare_json.empty()) fail("--compare and --compare-json exclude each other");
+  if (!a.policy.empty() && a.compare.empty()) fail("--policy applies to --compare");
+  // The policy file first: bad input is refused before any store is opened.
+  stats::Policy policy = a.policy.empty() ? stats::Policy{} : stats::load_policy(a.policy);
+  Run run = load_run(a.run, a.store);
+  const std::vector<nlohmann::json>& records = run.records;
   nlohmann::json compare = nullptr;
-  if (!a.compare_json.empty()) {
+  if (!a.compare.empty()) {
+    Run base = load_run(a.compare, a.store);
+    compare = stats::compare(base.records, run.records, base.selector, run.selector, policy).to_json();
+  } else if (!a.compare_json.empty()) {
     compare = report::read_json_file(a.compare_json);
     report::validate_compare(compare, a.compare_json);
   }
@@ -136,6 +161,10 @@ void add_report_command(CLI::App& app, Action& selected) {
   sub->add_option("RUN", a->run,
                   "The run: id, unique prefix, latest or latest~N in the store (default latest), or a run JSON "
                   "file (the store's runs/<id>.json or `ktstr run --json` output)");
+  sub->add_option("--compare", a->compare,
+                  "Add the A/B table of `ktstr stats compare`: this run (id, latest~N or run JSON file) is side A, "
+                  "RUN side B");
+  sub->add_option("--policy", a->policy, "With --compare: TOML file overriding per-metric gates (as stats compare)");
   sub->add_option("--compare-json", a->compare_json, "Add the A/B table of a `ktstr stats compare --json` document");
   sub->add_option("-o,--output", a->out, "Write the HTML report here");
   sub->add_option("--trace", a->trace, "Write the timeline as Chrome trace-event JSON here (ui.perfetto.dev opens it)");

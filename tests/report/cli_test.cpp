@@ -30,16 +30,23 @@ class ReportCli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // A store with two runs: the older with one record, the newer with two.
+  // A store with three runs: "steady"; "cpuset_apply" (pairs with
+  // nothing else); the latest with "steady" (worse spread) and "cgroup_add".
   fs::path make_store() {
     fs::path db = dir_ / "runs.db";
     auto st = ktstr::store::RunStore::open_for_writing(db);
+    using ktstr::report::testing::sample_record;
     old_run_ = st.begin_run("ktstr run -s steady", json::object());
-    st.append(old_run_, ktstr::store::Record::from_json(ktstr::report::testing::sample_record("steady")));
+    st.append(old_run_, ktstr::store::Record::from_json(sample_record("steady", 3, 12, "PASS")));
     st.end_run(old_run_);
+    lonely_run_ = st.begin_run("ktstr run -s cpuset_apply", json::object());
+    st.append(lonely_run_, ktstr::store::Record::from_json(sample_record("cpuset_apply", 3, 12, "PASS")));
+    st.end_run(lonely_run_);
     new_run_ = st.begin_run("ktstr run", json::object());
-    for (const char* t : {"cgroup_add", "cpuset_apply"})
-      st.append(new_run_, ktstr::store::Record::from_json(ktstr::report::testing::sample_record(t, 4, 20, "PASS")));
+    json worse = sample_record("steady", 3, 12, "PASS");
+    worse["result"]["result"]["stats"]["worst_spread"] = 40.0;
+    st.append(new_run_, ktstr::store::Record::from_json(worse));
+    st.append(new_run_, ktstr::store::Record::from_json(sample_record("cgroup_add", 4, 20, "PASS")));
     st.end_run(new_run_);
     return db;
   }
@@ -57,7 +64,7 @@ class ReportCli : public ::testing::Test {
   }
 
   fs::path dir_;
-  std::string old_run_, new_run_;
+  std::string old_run_, lonely_run_, new_run_;
 };
 
 }  // namespace
@@ -77,6 +84,32 @@ TEST_F(ReportCli, LatestRunOfTheStoreByDefaultAndAnyRunById) {
   EXPECT_NE(read(dir_ / "old.html").find("run " + old_run_ + " — 1 test"), std::string::npos);
   EXPECT_EQ(json::parse(read(dir_ / "old.json"))["otherData"]["tests"], 1);
   EXPECT_TRUE(leftovers().empty());
+}
+
+// --compare BASE: `stats compare` of BASE (A) against RUN (B), in the page.
+TEST_F(ReportCli, CompareAddsTheStatsComparisonOfTwoRuns) {
+  fs::path db = make_store();
+  auto r = run_ktstr({"report", "--store", db.string(), "--compare", old_run_, "-o", (dir_ / "ab.html").string()},
+                     std::chrono::seconds(60));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("(2 tests + A/B comparison, "), std::string::npos) << r.out;
+  std::string html = read(dir_ / "ab.html");
+  const std::string open = "<script type=\"application/json\" id=\"ktstr-data\">";
+  auto a = html.find(open) + open.size();
+  json data = json::parse(html.substr(a, html.find("</script>", a) - a));
+  const json& c = data["compare"];
+  EXPECT_EQ(c["a"]["selector"], "run=" + old_run_);
+  EXPECT_EQ(c["b"]["selector"], "run=" + new_run_);
+  ASSERT_EQ(c["pairs"].size(), 1u) << c.dump();
+  EXPECT_EQ(c["pairs"][0]["key"]["test"], "steady");
+  bool spread = false;
+  for (const auto& m : c["pairs"][0]["metrics"])
+    if (m["name"] == "worst_spread") {
+      spread = true;
+      EXPECT_EQ(m["b"], 40.0);
+      EXPECT_EQ(m["verdict"], "regression") << m.dump();
+    }
+  EXPECT_TRUE(spread) << c.dump();
 }
 
 TEST_F(ReportCli, BadInputIsExit2WithItsMessageAndNothingWritten) {
@@ -107,6 +140,11 @@ TEST_F(ReportCli, BadInputIsExit2WithItsMessageAndNothingWritten) {
       {{"report", "--store", db.string(), "-o", out.string(), "--trace", (dir_ / "no-such-dir" / "t.json").string()},
        "cannot write " + (dir_ / "no-such-dir" / "t.json").string()},
       {{"report", "--store", db.string()}, "ktstr report needs -o FILE.html and/or --trace FILE.json"},
+      {{"report", "--store", db.string(), "--compare", lonely_run_, "-o", out.string()}, "nothing to pair: side A (run="},
+      {{"report", "--store", db.string(), "--compare", "20991231-000000-dead", "-o", out.string()}, "20991231-000000-dead"},
+      {{"report", "--store", db.string(), "--compare", old_run_, "--compare-json", (dir_ / "compare.json").string(), "-o",
+        out.string()},
+       "--compare and --compare-json exclude each other"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.args[1] + " " + c.args.back());
