@@ -523,6 +523,11 @@
       el('tbody', null, rows));
     const toggle = el('input', { type: 'checkbox', id: 'cmp-only-changes' });
     toggle.addEventListener('change', () => table.classList.toggle('only-changes', toggle.checked));
+    // A long table opens on what changed; the box shows everything again.
+    if (rows.length > 60 && changed > 0) {
+      toggle.checked = true;
+      table.classList.add('only-changes');
+    }
     const unpaired = c.unpaired || {};
     const up = ['a', 'b'].filter((s) => (unpaired[s] || []).length).map((s) =>
       el('p', { class: 'muted' }, 'only in ' + s.toUpperCase() + ': ', (unpaired[s] || []).map(keyText).join('; ')));
