@@ -23,6 +23,8 @@ PACKAGES=(
   qemu-system-x86 busybox-static cpio zstd xz-utils
   # ACPI table round-trip tests of the own VMM (iasl)
   acpica-tools
+  # the HTML report's browser test (headless, driven over the DevTools pipe)
+  chromium
 )
 
 missing=()

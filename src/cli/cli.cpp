@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   add_nested_rig_command(app, selected);
   add_kselftest_command(app, selected);
   add_cleanup_command(app, selected);
+  add_report_command(app, selected);
   add_stats_command(app, selected);
 
   try {

@@ -20,6 +20,7 @@ void add_verifier_command(CLI::App& app, Action& selected);
 void add_nested_rig_command(CLI::App& app, Action& selected);
 void add_kselftest_command(CLI::App& app, Action& selected);
 void add_cleanup_command(CLI::App& app, Action& selected);
+void add_report_command(CLI::App& app, Action& selected);
 void add_stats_command(CLI::App& app, Action& selected);
 
 }  // namespace ktstr::cli
