@@ -54,7 +54,8 @@ TEST_P(BzImageFormats, CorruptPayloadIsAnError) {
   Bytes z = GetParam().compress(elf);
   for (size_t i = 12; i < z.size(); i += 7) z[i] ^= 0x5a;  // keep the magic, wreck the rest
   Bytes img = fake::make_bzimage(z, static_cast<uint32_t>(elf.size()));
-  EXPECT_KTSTR_ERROR(extract_vmlinux(img), "@@TODO@@");
+  // Each decoder names its format; xz calls a wrecked stream "truncated".
+  EXPECT_KTSTR_ERROR(extract_vmlinux(img), std::string(GetParam().name) + " payload is ");
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernel, BzImageFormats,

@@ -86,11 +86,11 @@ TEST(Gauntlet, UnknownPresetAndImpossibleFlagsAreErrors) {
   GauntletOptions o;
   o.presets = {"tiny-1llc", "no-such-preset"};
   EXPECT_KTSTR_ERROR(expand_gauntlet(req, o), "unknown topology preset 'no-such-preset'");
-  EXPECT_KTSTR_ERROR(parse_preset_list("tiny-1llc,bogus"), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(parse_preset_list("tiny-1llc,bogus"), "unknown topology preset 'bogus'; presets: tiny-1llc");
   EXPECT_EQ(parse_preset_list(" tiny-1llc , smt-2llc "), (std::vector<std::string>{"tiny-1llc", "smt-2llc"}));
 
   const auto* fixture = scheduler::SchedulerRegistry::builtin().find("fixture");
   req.scheduler = fixture;
   req.flags.required = {"no-such-flag"};
-  EXPECT_KTSTR_ERROR(expand_gauntlet(req, three_small()), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(expand_gauntlet(req, three_small()), "scheduler 'fixture': required flag 'no-such-flag' is unknown (known: ");
 }

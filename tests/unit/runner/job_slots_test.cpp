@@ -17,7 +17,7 @@ TEST(JobSlots, OnePerCoreUnlessMemoryIsShort) {
 
 TEST(JobSlots, ParseJobs) {
   EXPECT_EQ(parse_jobs("3", "-j"), 3u);
-  EXPECT_KTSTR_ERROR(parse_jobs("0", "-j"), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(parse_jobs("0", "-j"), "-j '0' must be a positive number of parallel VMs");
   EXPECT_EQ(ktstr::test::error_of([&] { parse_jobs("two", "KTSTR_JOBS"); }), "KTSTR_JOBS 'two' must be a positive number of parallel VMs");
 }
 

@@ -41,7 +41,7 @@ TEST(ParallelExecutor, ATaskExceptionReachesItsWaiterOnly) {
   ex.submit("good", [] { return ScenarioVerdict{}; });
   EXPECT_EQ(ktstr::test::error_of([&] { ex.wait(0); }), "scheduler 'nope' not found");
   EXPECT_NO_THROW(ex.wait(1));
-  EXPECT_KTSTR_ERROR(ex.wait(2), "@@TODO@@");  // never submitted
+  EXPECT_KTSTR_ERROR(ex.wait(2), "no task 2 (only 2 submitted)");  // never submitted
 }
 
 TEST(ProgressPrinter, PrintsBlocksInRunOrderWhateverOrderTheyFinish) {

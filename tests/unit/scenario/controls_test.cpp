@@ -43,8 +43,8 @@ TEST(CgroupControls, CpuMaxTextForms) {
   EXPECT_EQ(CpuMax::unlimited().to_string(), "max 100000");
   EXPECT_DOUBLE_EQ(*CpuMax::of(150000, 100000).cpus(), 1.5);
   EXPECT_FALSE(CpuMax::unlimited().cpus());
-  EXPECT_KTSTR_ERROR(CpuMax::parse(""), "@@TODO@@");
-  EXPECT_KTSTR_ERROR(CpuMax::parse("1 2 3"), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(CpuMax::parse(""), "cpu.max '': expected 'QUOTA PERIOD' in microseconds, 'QUOTA' or 'max'");
+  EXPECT_KTSTR_ERROR(CpuMax::parse("1 2 3"), "cpu.max '1 2 3': expected 'QUOTA PERIOD'");
   EXPECT_KTSTR_ERROR(CpuMax::parse("half 100000"), "quota 'half' is not a number");
 }
 
@@ -54,8 +54,8 @@ TEST(CgroupControls, LimitTextForms) {
   EXPECT_EQ(Limit::parse("256M"), Limit::of(256ull << 20));
   EXPECT_EQ(Limit::parse("2g"), Limit::of(2ull << 30));
   EXPECT_EQ(Limit::of(5).to_string(), "5");
-  EXPECT_KTSTR_ERROR(Limit::parse("lots"), "@@TODO@@");
-  EXPECT_KTSTR_ERROR(Limit::parse("M"), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(Limit::parse("lots"), "limit 'lots': expected a number (optionally with K/M/G) or 'max'");
+  EXPECT_KTSTR_ERROR(Limit::parse("M"), "limit 'M': expected a number");
 }
 
 TEST(CgroupControls, RangeAndCombinationErrors) {

@@ -20,8 +20,8 @@ TEST(SchedPolicy, TextRoundTrip) {
   for (const auto& p :
        {SchedPolicy::normal(), SchedPolicy::batch(), SchedPolicy::idle(), SchedPolicy::fifo(10), SchedPolicy::rr(99)})
     EXPECT_EQ(SchedPolicy::parse(p.to_string()), p) << p.to_string();
-  EXPECT_KTSTR_ERROR(SchedPolicy::parse("fifo"), "@@TODO@@");
-  EXPECT_KTSTR_ERROR(SchedPolicy::parse("deadline"), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(SchedPolicy::parse("fifo"), "bad policy 'fifo': fifo takes 1 argument(s)");
+  EXPECT_KTSTR_ERROR(SchedPolicy::parse("deadline"), "bad policy 'deadline': expected normal, batch, idle, fifo(prio) or rr(prio)");
 }
 
 TEST(MemPolicy, NodesAndFlags) {

@@ -58,7 +58,7 @@ TEST(Registry, AddReplacesByName) {
   EXPECT_EQ(reg.all().size(), 4u);
   EXPECT_EQ(reg.find("simple")->binary, "/opt/scx_simple");
   mine.name = "bad name";
-  EXPECT_KTSTR_ERROR(reg.add(mine), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(reg.add(mine), "scheduler definition: name 'bad name' must be [A-Za-z0-9_.-]+");
 }
 
 TEST(Registry, SchedulerDefForSpec) {
@@ -75,5 +75,5 @@ TEST(Registry, SchedulerDefForSpec) {
   EXPECT_EQ(a.binary, "./out/scx lavd");
   EXPECT_TRUE(a.flags.empty());
   EXPECT_NO_THROW(a.validate());
-  EXPECT_KTSTR_ERROR(scheduler_def_for(""), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(scheduler_def_for(""), "--scheduler needs a path or a name");
 }

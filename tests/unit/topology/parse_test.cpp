@@ -38,10 +38,10 @@ TEST(Parse, ClearErrors) {
     EXPECT_THAT(e.what(), HasSubstr("N,L,C,T"));
     EXPECT_THAT(e.what(), HasSubstr("tiny-1llc"));
   }
-  EXPECT_KTSTR_ERROR(parse_topology("1n2l4c"), "@@TODO@@");
-  EXPECT_KTSTR_ERROR(parse_topology("1,2,4"), "@@TODO@@");
-  EXPECT_KTSTR_ERROR(parse_topology("1,2,-4,1"), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(parse_topology("1n2l4c"), "unknown topology '1n2l4c': expected N,L,C,T");
+  EXPECT_KTSTR_ERROR(parse_topology("1,2,4"), "unknown topology '1,2,4'");
+  EXPECT_KTSTR_ERROR(parse_topology("1,2,-4,1"), "unknown topology '1,2,-4,1'");
   EXPECT_KTSTR_ERROR(parse_topology("2n3l2c1t"), "must be a multiple of numa_nodes");  // validated, too
   EXPECT_KTSTR_ERROR(parse_topology("2n3l2c1t:1l,2x"), "node '2x' must look like 2l");
-  EXPECT_KTSTR_ERROR(parse_topology("1,99999999999,1,1"), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(parse_topology("1,99999999999,1,1"), "topology '1,99999999999,1,1': 99999999999 is too large");
 }

@@ -85,7 +85,9 @@ TEST(Capacity, DefaultsAndOverride) {
   auto env = host_capacity(true, 2, "64");
   EXPECT_EQ(env.max_vcpus, 64u);
   EXPECT_EQ(env.source, "KTSTR_MAX_VCPUS");
-  for (const char* bad : {"", "0", "-1", "lots", "12x"}) EXPECT_KTSTR_ERROR(host_capacity(true, 2, bad), "@@TODO@@") << bad;
+  for (const char* bad : {"", "0", "-1", "lots", "12x"})
+    EXPECT_KTSTR_ERROR(host_capacity(true, 2, bad),
+                       "KTSTR_MAX_VCPUS='" + std::string(bad) + "' must be a positive number of vCPUs");
 }
 
 TEST(Capacity, DropsWhatTheHostCannotRunWithTheReason) {

@@ -56,8 +56,8 @@ TEST(KvmE820, RamAboveTheHoleContinuesAt4GiB) {
 }
 
 TEST(KvmE820, ChannelOutsideLowRamIsRefused) {
-  EXPECT_KTSTR_ERROR(build_e820({256 * MiB, 256 * MiB, 300 * MiB, MiB}), "@@TODO@@");
-  EXPECT_KTSTR_ERROR(build_e820({256 * MiB, 256 * MiB, 0x80000, MiB}), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(build_e820({256 * MiB, 256 * MiB, 300 * MiB, MiB}), "channel ring 0x12c00000+0x100000 is not inside low RAM");
+  EXPECT_KTSTR_ERROR(build_e820({256 * MiB, 256 * MiB, 0x80000, MiB}), "channel ring 0x80000+0x100000 is not inside low RAM");
 }
 
 namespace {
@@ -124,7 +124,7 @@ TEST(KvmBootParams, UnbootableImagesAreRefusedWithTheReason) {
   EXPECT_NE(why(std::vector<uint8_t>(100, 0)).find("truncated"), std::string::npos);
   auto bz = parse_bzimage(fake_bzimage());
   BootParamsInput in{mm::kCmdline, 5000, 0, 0, 0, {}};
-  EXPECT_KTSTR_ERROR(make_boot_params(bz, in), "@@TODO@@") << "command line longer than cmdline_size";
+  EXPECT_KTSTR_ERROR(make_boot_params(bz, in), "kernel command line (5000 bytes) exceeds the kernel's limit of 2047") << "command line longer than cmdline_size";
 }
 
 TEST(KvmPvh, StartInfoPointsAtCmdlineModuleMemmapAndRsdp) {

@@ -51,5 +51,5 @@ TEST(KvmIoBus, UnclaimedPortsReadAllOnesAndAreCounted) {
 TEST(KvmIoBus, OverlappingDevicesAreRefused) {
   IoBus bus;
   bus.add(0x3f8, 8, std::make_shared<Cmos>());
-  EXPECT_KTSTR_ERROR(bus.add(0x3fc, 2, std::make_shared<Cmos>()), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(bus.add(0x3fc, 2, std::make_shared<Cmos>()), "I/O ports 0x3fc+2 overlap a device at 0x3f8+8");
 }

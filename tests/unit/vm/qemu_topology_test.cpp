@@ -45,7 +45,7 @@ TEST(QemuTopology, NumaUsesPcWithOneBackendPerNodeAndBothDistanceDirections) {
   EXPECT_EQ(q.backends[1].node, 1u);
   auto objs = memory_object_args(q, {5, 9});
   EXPECT_EQ(objs[3], "memory-backend-file,id=ram1,size=256M,mem-path=/proc/self/fd/9,share=on");
-  EXPECT_KTSTR_ERROR(memory_object_args(q, {5}), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(memory_object_args(q, {5}), "pc guest memory backends need 2 memfds, got 1");
 }
 
 TEST(QemuTopology, UnevenMemoryOnlyNodeAndCustomDistances) {

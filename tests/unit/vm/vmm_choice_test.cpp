@@ -22,7 +22,7 @@ TEST(VmmChoice, EnvironmentDefaultIsValidated) {
   ::setenv("KTSTR_VMM", "qemu", 1);
   EXPECT_EQ(default_vmm(), Vmm::Qemu);
   ::setenv("KTSTR_VMM", "bhyve", 1);
-  EXPECT_KTSTR_ERROR(default_vmm(), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(default_vmm(), "KTSTR_VMM must be auto, kvm or qemu, got 'bhyve'");
   ::unsetenv("KTSTR_VMM");
   EXPECT_EQ(default_vmm(), Vmm::Auto);
 }

@@ -21,7 +21,7 @@ TEST(CustomWork, RegisteredNameResolvesToTheFunction) {
   EXPECT_NO_THROW(w.validate(2));
   auto names = custom_work_names();
   EXPECT_NE(std::find(names.begin(), names.end(), "unit_test_work"), names.end());
-  EXPECT_KTSTR_ERROR(make_work_type("unit_test_work", {{"burst_ms", 5}}), "@@TODO@@");
+  EXPECT_KTSTR_ERROR(make_work_type("unit_test_work", {{"burst_ms", 5}}), "custom work 'unit_test_work' takes no parameters, got {\"burst_ms\":5}");
 }
 
 TEST(CustomWork, NamesAreChecked) {
