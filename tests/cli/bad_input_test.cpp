@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bad_input_fixtures.hpp"
+#include "support/ktstr_test_support.hpp"
 #include "util/process.hpp"
 
 namespace ktstr::clitest {
@@ -205,24 +206,6 @@ std::string substitute(std::string s) {
   return s;
 }
 
-std::vector<int> our_children() {
-  std::vector<int> kids;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    std::string name = e.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(e.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), {});
-    auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(stat.substr(close + 2));
-    char state;
-    int ppid;
-    rest >> state >> ppid;
-    if (ppid == ::getpid()) kids.push_back(std::stoi(name));
-  }
-  return kids;
-}
-
 std::vector<std::string> files_under(const fs::path& dir) {
   std::vector<std::string> out;
   std::error_code ec;
@@ -354,7 +337,7 @@ TEST_P(BadInput, ExitsTwoWithItsMessageNothingStartedNothingLeft) {
   EXPECT_FALSE(fs::exists(dir / "qemu-started")) << "a VM was started";
   EXPECT_EQ(leftovers(cache, before), std::vector<std::string>{}) << "files left in the cache";
   EXPECT_TRUE(files_under(dir / "tmp").empty()) << "files left in TMPDIR";
-  auto kids = our_children();
+  auto kids = ktstr::test::children_of(::getpid());
   EXPECT_TRUE(kids.empty()) << kids.size() << " process(es) outlived ktstr, e.g. pid " << (kids.empty() ? 0 : kids[0]);
   for (int pid : kids) ::kill(pid, SIGKILL);
 }

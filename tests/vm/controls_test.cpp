@@ -46,11 +46,6 @@ std::string control_text(const json& res, const std::string& check) {
   return s;
 }
 
-bool fixture_built() {
-  return std::filesystem::exists(std::filesystem::path(KTSTR_BINARY).parent_path() / "schedulers" /
-                                 "scx_ktstr_fixture");
-}
-
 std::string scenario_file(const char* name) { return std::string(SCENARIO_DIR) + "/" + name; }
 
 }  // namespace
@@ -74,8 +69,7 @@ TEST(CgroupControls, EevdfHonoursWeightsBandwidthAndFreeze) {
 }
 
 TEST(CgroupControls, GlobalFifoFailsWeightsAndBandwidthAndAFrozenCgroupStarves) {
-  KTSTR_REQUIRE_VM();
-  if (!fixture_built()) GTEST_FAIL() << "the fixture scheduler was not built: run scripts/bootstrap-bpf.sh";
+  KTSTR_REQUIRE_FIXTURE();
   auto r = run_ktstr({"run", "--scenario-file", scenario_file("neg_controls.json"), "--scheduler", "fixture", "--json"});
   EXPECT_EQ(r.code, 1) << r.out << r.err;
   auto res = results_by_name(r)["neg_controls"];
@@ -96,8 +90,7 @@ TEST(CgroupControls, GlobalFifoFailsWeightsAndBandwidthAndAFrozenCgroupStarves) 
 }
 
 TEST(SchedulerLifecycle, SwapsAreSupervisedAndADyingReplacementIsTheVerdict) {
-  KTSTR_REQUIRE_VM();
-  if (!fixture_built()) GTEST_FAIL() << "the fixture scheduler was not built: run scripts/bootstrap-bpf.sh";
+  KTSTR_REQUIRE_FIXTURE();
   auto r = run_ktstr({"run", "-s", "scheduler_swap", "--scenario-file", scenario_file("neg_swap_dies.json"), "-j",
                       "1", "--json"});
   auto res = results_by_name(r);

@@ -20,20 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-bool fixture_built(std::string* why) {
-  auto fixture = std::filesystem::path(KTSTR_BINARY).parent_path() / "schedulers" / "scx_ktstr_fixture";
-  if (std::filesystem::exists(fixture)) return true;
-  *why = "the fixture scheduler was not built (" + fixture.string() + ")";
-  return false;
-}
-
-#define KTSTR_REQUIRE_FIXTURE()                      \
-  do {                                               \
-    KTSTR_REQUIRE_VM();                              \
-    std::string why_;                                \
-    if (!fixture_built(&why_)) GTEST_FAIL() << why_; \
-  } while (0)
-
 json run_one(std::vector<std::string> args, int* code) {
   args.insert(args.begin(), {"run", "--json", "--scheduler", "fixture"});
   auto r = run_ktstr(args);

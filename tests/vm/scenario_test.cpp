@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "curated.hpp"
 #include "scenario/catalog.hpp"
 #include "vm_harness.hpp"
 
@@ -24,21 +25,18 @@ json single_result(const ktstr::vmtest::Run& r) {
   return j["results"][0];
 }
 
-std::vector<std::string> curated_names() {
-  std::vector<std::string> names;
-  for (const auto* e : ktstr::scenario::catalog::list(/*curated_only=*/true)) names.push_back(e->name);
-  return names;
-}
+using ktstr::vmtest::curated_names;
+using ktstr::vmtest::kCuratedTopology;
 
 class CuratedUnderEevdf : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(CuratedUnderEevdf, PassesOrSkipsWithReason) {
+// The topology fits every curated scenario, so SKIP is a failure here.
+TEST_P(CuratedUnderEevdf, Passes) {
+  ASSERT_NO_FATAL_FAILURE(ktstr::vmtest::require_fits_curated_topology(GetParam()));
   KTSTR_REQUIRE_VM();
-  auto r = run_ktstr({"run", "-s", GetParam(), "--topology", "1n2l2c1t", "--json"});
+  auto r = run_ktstr({"run", "-s", GetParam(), "--topology", kCuratedTopology, "--json"});
   auto res = single_result(r);
-  std::string verdict = res.value("verdict", "");
-  EXPECT_TRUE(verdict == "PASS" || verdict == "SKIP") << res.dump(2) << r.err;
-  if (verdict == "SKIP") EXPECT_FALSE(res["result"].value("skip_reason", "").empty());
+  EXPECT_EQ(res.value("verdict", ""), "PASS") << res.dump(2) << r.err;
   EXPECT_EQ(r.code, 0);
 }
 

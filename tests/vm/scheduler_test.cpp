@@ -8,35 +8,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "curated.hpp"
 #include "scenario/catalog.hpp"
 #include "vm_harness.hpp"
 
+using ktstr::vmtest::curated_names;
+using ktstr::vmtest::kCuratedTopology;
 using ktstr::vmtest::run_ktstr;
 using nlohmann::json;
 
 namespace {
 
-bool fixture_built(std::string* why) {
-  // Where `--scheduler fixture` finds it: the schedulers/ folder next to ktstr.
-  auto fixture = std::filesystem::path(KTSTR_BINARY).parent_path() / "schedulers" / "scx_ktstr_fixture";
-  if (std::filesystem::exists(fixture)) return true;
-  *why = "the fixture scheduler was not built (" + fixture.string() +
-         "); the BPF toolchain is missing: run scripts/bootstrap-bpf.sh and reconfigure";
-  return false;
-}
-
-#define KTSTR_REQUIRE_FIXTURE()                        \
-  do {                                                 \
-    KTSTR_REQUIRE_VM();                                \
-    std::string why_;                                  \
-    if (!fixture_built(&why_)) GTEST_FAIL() << why_;   \
-  } while (0)
-
 // `flags`: the fixture definition's named flags (see `ktstr schedulers`);
 // `sched_args`: raw loader arguments on top.
 json run_fixture(const std::string& scenario, const std::string& flags, const std::vector<std::string>& sched_args,
                  int* code) {
-  std::vector<std::string> args = {"run", "-s", scenario, "--scheduler", "fixture", "--json"};
+  std::vector<std::string> args = {"run", "-s", scenario, "--topology", kCuratedTopology, "--scheduler", "fixture",
+                                   "--json"};
   if (!flags.empty()) args.push_back("--flags=" + flags);
   for (const auto& a : sched_args) args.push_back("--sched-args=" + a);
   auto r = run_ktstr(args);
@@ -55,15 +43,11 @@ std::string all_details(const json& res) {
   return s;
 }
 
-std::vector<std::string> curated_names() {
-  std::vector<std::string> names;
-  for (const auto* e : ktstr::scenario::catalog::list(true)) names.push_back(e->name);
-  return names;
-}
-
 class CuratedUnderFixture : public ::testing::TestWithParam<std::string> {};
 
+// The topology fits every curated scenario, so only PASS passes.
 TEST_P(CuratedUnderFixture, Passes) {
+  ASSERT_NO_FATAL_FAILURE(ktstr::vmtest::require_fits_curated_topology(GetParam()));
   KTSTR_REQUIRE_FIXTURE();
   int code = 0;
   auto res = run_fixture(GetParam(), "", {}, &code);
@@ -83,8 +67,9 @@ INSTANTIATE_TEST_SUITE_P(Catalog, CuratedUnderFixture, ::testing::ValuesIn(curat
 class CuratedUnderScxSimple : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CuratedUnderScxSimple, Passes) {
+  ASSERT_NO_FATAL_FAILURE(ktstr::vmtest::require_fits_curated_topology(GetParam()));
   KTSTR_REQUIRE_VM();
-  auto r = run_ktstr({"run", "-s", GetParam(), "--scheduler", "simple", "--json"});
+  auto r = run_ktstr({"run", "-s", GetParam(), "--topology", kCuratedTopology, "--scheduler", "simple", "--json"});
   if (r.err.find("scheduler 'simple' not found") != std::string::npos)
     GTEST_SKIP() << "scx_simple not built: run scripts/build-kernel-schedulers.sh scx_simple";
   auto j = json::parse(r.out, nullptr, false);

@@ -38,22 +38,12 @@ bool vm_available(std::string* why) {
   return true;
 }
 
-std::vector<int> children_of(int pid) {
-  std::vector<int> kids;
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    std::string name = e.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(e.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), {});
-    auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(stat.substr(close + 2));
-    char state;
-    int ppid;
-    rest >> state >> ppid;
-    if (ppid == pid) kids.push_back(std::stoi(name));
-  }
-  return kids;
+bool fixture_built(std::string* why) {
+  auto fixture = std::filesystem::path(KTSTR_BINARY).parent_path() / "schedulers" / "scx_ktstr_fixture";
+  if (std::filesystem::exists(fixture)) return true;
+  *why = "the fixture scheduler was not built (" + fixture.string() +
+         "); the BPF toolchain is missing: run scripts/bootstrap-bpf.sh and reconfigure";
+  return false;
 }
 
 bool process_exists(int pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }

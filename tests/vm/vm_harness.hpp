@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "support/ktstr_test_support.hpp"
 #include "util/process.hpp"
 
 namespace ktstr::vmtest {
@@ -29,8 +30,20 @@ bool vm_available(std::string* why);
     if (!::ktstr::vmtest::vm_available(&why_)) GTEST_SKIP() << why_; \
   } while (0)
 
-// Processes whose parent is `pid`.
-std::vector<int> children_of(int pid);
+// Whether ktstr's fixture sched_ext scheduler was built (where `--scheduler
+// fixture` finds it: schedulers/ next to ktstr); `why` says how to get it.
+bool fixture_built(std::string* why);
+
+// Fails (not skips) the current test without the fixture: the bootstrap
+// builds it, so its absence is a setup bug, not an environment limit.
+#define KTSTR_REQUIRE_FIXTURE()                                            \
+  do {                                                                     \
+    KTSTR_REQUIRE_VM();                                                    \
+    std::string why_;                                                      \
+    if (!::ktstr::vmtest::fixture_built(&why_)) GTEST_FAIL() << why_;      \
+  } while (0)
+
+using ::ktstr::test::children_of;  // processes whose parent is `pid`
 bool process_exists(int pid);
 
 }  // namespace ktstr::vmtest

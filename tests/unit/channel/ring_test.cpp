@@ -10,6 +10,7 @@
 #include "channel/ring_writer.hpp"
 #include "unit/channel/test_region.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::channel;
 using namespace std::chrono_literals;
@@ -74,16 +75,16 @@ TEST(Ring, RoundTripSeveralMessages) {
 
 TEST(Ring, FormatRejectsBadRegions) {
   Region r(8192);
-  EXPECT_THROW(RingWriter::format(r.data(), 100), ktstr::Error);
-  EXPECT_THROW(RingWriter::format(r.bytes() + 4, 4096), ktstr::Error);
-  EXPECT_THROW(RingReader(r.bytes() + 4, 4096), ktstr::Error);
+  EXPECT_KTSTR_ERROR(RingWriter::format(r.data(), 100), "region of 100 bytes is too small (need at least 1088)");
+  EXPECT_KTSTR_ERROR(RingWriter::format(r.bytes() + 4, 4096), "is not 8-byte aligned");
+  EXPECT_KTSTR_ERROR(RingReader(r.bytes() + 4, 4096), "is not 8-byte aligned");
 }
 
 TEST(Ring, OversizedPayloadThrows) {
   Region r(8192);
   auto w = RingWriter::format(r.data(), r.size());
   std::vector<uint8_t> big(w.max_payload() + 1);
-  EXPECT_THROW(w.publish(MsgType::Log, big, 0ms), ktstr::Error);
+  EXPECT_KTSTR_ERROR(w.publish(MsgType::Log, big, 0ms), "log message of 2009 bytes exceeds the 2008-byte limit");
   big.pop_back();
   EXPECT_TRUE(w.publish(MsgType::Log, big, 0ms));
 }

@@ -6,6 +6,7 @@
 #include "check/worker_checks.hpp"
 #include "unit/check/builders.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::check;
 using test::group;
@@ -61,7 +62,7 @@ TEST(ResultJson, LenientAboutMissingKeysStrictAboutShape) {
   EXPECT_FALSE(r.passed);
   ASSERT_EQ(r.details.size(), 1u);
   EXPECT_EQ(r.details[0].kind, DetailKind::other);
-  EXPECT_THROW(nlohmann::json::array().get<CheckResult>(), ktstr::Error);
+  EXPECT_KTSTR_ERROR(nlohmann::json::array().get<CheckResult>(), "check result: expected a JSON object, got []");
 }
 
 TEST(ResultJson, RollUpsAreRecomputedOnParse) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::check;
 
@@ -66,17 +67,13 @@ TEST(Thresholds, JsonHoldsOnlySetKnobs) {
 
 TEST(Thresholds, JsonRejectsTyposAndWrongTypes) {
   using nlohmann::json;
-  EXPECT_THROW(Thresholds::from_json(json{{"max_gap", 1}}), ktstr::Error);
-  EXPECT_THROW(Thresholds::from_json(json{{"max_gap_ms", "1"}}), ktstr::Error);
-  EXPECT_THROW(Thresholds::from_json(json{{"max_gap_ms", -1}}), ktstr::Error);
-  EXPECT_THROW(Thresholds::from_json(json{{"isolation", 1}}), ktstr::Error);
-  EXPECT_THROW(Thresholds::from_json(json{{"max_local_dsq_depth", 1ull << 40}}), ktstr::Error);
-  EXPECT_THROW(Thresholds::from_json(json::array()), ktstr::Error);
-  try {
-    Thresholds::from_json(json{{"max_spread", 3}});
-  } catch (const ktstr::Error& e) {
-    EXPECT_STREQ(e.what(), "thresholds: unknown knob 'max_spread'");
-  }
+  EXPECT_KTSTR_ERROR(Thresholds::from_json(json{{"max_gap", 1}}), "unknown knob 'max_gap'");
+  EXPECT_KTSTR_ERROR(Thresholds::from_json(json{{"max_gap_ms", "1"}}), "threshold 'max_gap_ms': expected a non-negative integer, got \"1\"");
+  EXPECT_KTSTR_ERROR(Thresholds::from_json(json{{"max_gap_ms", -1}}), "threshold 'max_gap_ms': expected a non-negative integer, got -1");
+  EXPECT_KTSTR_ERROR(Thresholds::from_json(json{{"isolation", 1}}), "threshold 'isolation': expected true/false, got 1");
+  EXPECT_KTSTR_ERROR(Thresholds::from_json(json{{"max_local_dsq_depth", 1ull << 40}}), "threshold 'max_local_dsq_depth': 1099511627776 is too large");
+  EXPECT_KTSTR_ERROR(Thresholds::from_json(json::array()), "thresholds: expected a JSON object, got []");
+  EXPECT_EQ(ktstr::test::error_of([&] { Thresholds::from_json(json{{"max_spread", 3}}); }), "thresholds: unknown knob 'max_spread'");
   // An integer is a fine double; null is unset.
   EXPECT_EQ(Thresholds::from_json(json{{"max_spread_pct", 20}}).max_spread_pct, 20.0);
   EXPECT_FALSE(Thresholds::from_json(json{{"max_spread_pct", nullptr}}).max_spread_pct);

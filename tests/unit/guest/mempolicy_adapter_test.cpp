@@ -5,6 +5,7 @@
 
 #include "guest/worker_adapter.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using scenario::MemPolicy;
@@ -24,5 +25,5 @@ TEST(MemPolicyAdapter, ModesFlagsAndMask) {
   EXPECT_EQ(i->flags, static_cast<unsigned>(MPOL_F_STATIC_NODES));
   EXPECT_EQ(guest::to_mempolicy(MemPolicy::local())->mode, MPOL_LOCAL);
   EXPECT_EQ(guest::to_mempolicy(MemPolicy::weighted_interleave({0, 1}))->mode, MPOL_WEIGHTED_INTERLEAVE);
-  EXPECT_THROW(guest::to_mempolicy(MemPolicy::bind({64})), Error);
+  EXPECT_KTSTR_ERROR(guest::to_mempolicy(MemPolicy::bind({64})), "node 64 is beyond the 64 nodes ktstr's workers support");
 }

@@ -3,6 +3,7 @@
 #include "guest/publisher.hpp"
 #include "guest/request.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::guest;
@@ -30,6 +31,6 @@ TEST(Request, RoundTrip) {
 }
 
 TEST(Request, BadJsonIsAClearError) {
-  EXPECT_THROW(parse_request("{not json"), Error);
-  EXPECT_THROW(parse_request("{}"), Error);
+  EXPECT_KTSTR_ERROR(parse_request("{not json"), "bad run request /ktstr/request.json: [json.exception.parse_error.101]");
+  EXPECT_KTSTR_ERROR(parse_request("{}"), "run request has no action");
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::guest;
 
@@ -22,20 +23,10 @@ TEST(StartEnvelope, CarriesRequestClockAndSeed) {
 }
 
 TEST(StartEnvelope, GarbageIsAClearError) {
-  try {
-    decode_envelope("not json");
-    FAIL() << "no error";
-  } catch (const ktstr::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("bad request envelope"), std::string::npos) << e.what();
-  }
-  try {
-    decode_envelope("{\"seed\":\"00\"}");
-    FAIL() << "no error";
-  } catch (const ktstr::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no request"), std::string::npos) << e.what();
-  }
+  EXPECT_KTSTR_ERROR(decode_envelope("not json"), "bad request envelope");
+  EXPECT_KTSTR_ERROR(decode_envelope("{\"seed\":\"00\"}"), "no request");
 }
 
 TEST(StartEnvelope, RequestWithoutActionIsRejected) {
-  EXPECT_THROW(decode_envelope("{\"request\":\"{}\"}"), ktstr::Error);
+  EXPECT_KTSTR_ERROR(decode_envelope("{\"request\":\"{}\"}"), "run request has no action");
 }

@@ -11,6 +11,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::initramfs;
@@ -112,7 +113,7 @@ TEST(Builder, DuplicateGuestPathsAreRejected) {
   InitramfsSpec spec;
   spec.entries = {Entry::from_bytes("/init", "a")};
   spec.binaries = {{"/bin/true", "init"}};
-  EXPECT_THROW(build_bytes(spec), Error);
+  EXPECT_KTSTR_ERROR(build_bytes(spec), "initramfs spec lists /init more than once");
 }
 
 TEST(Builder, ExplicitEntriesWinOverClosure) {

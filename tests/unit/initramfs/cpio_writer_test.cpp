@@ -11,6 +11,7 @@
 #include "util/fd.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::initramfs;
@@ -88,12 +89,12 @@ TEST(CpioWriter, RejectsDuplicatesAndBadPaths) {
   std::string out;
   CpioWriter w(string_sink(out));
   w.add_file("/x", "1");
-  EXPECT_THROW(w.add_file("x", "2"), Error);
-  EXPECT_THROW(w.add_file("/x/y", "3"), Error);  // parent is a file
-  EXPECT_THROW(w.add_file("/a/../b", "4"), Error);
-  EXPECT_THROW(w.add_directory("/"), Error);
+  EXPECT_KTSTR_ERROR(w.add_file("x", "2"), "initramfs: duplicate entry /x");
+  EXPECT_KTSTR_ERROR(w.add_file("/x/y", "3"), "initramfs: x is needed as a directory but is a file");  // parent is a file
+  EXPECT_KTSTR_ERROR(w.add_file("/a/../b", "4"), "initramfs path /a/../b must not contain '..'");
+  EXPECT_KTSTR_ERROR(w.add_directory("/"), "initramfs path '/' names the archive root");
   w.finish();
-  EXPECT_THROW(w.add_file("/late", ""), Error);
+  EXPECT_KTSTR_ERROR(w.add_file("/late", ""), "initramfs: entry late added after the archive was finished");
 }
 
 TEST(CpioWriter, AssumedDirectoriesAreNotEmitted) {
@@ -124,7 +125,7 @@ TEST(CpioWriter, StreamsHostFileToFdSink) {
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->mode, 0100700u);
   EXPECT_TRUE(e->data == big);
-  EXPECT_THROW(CpioWriter(string_sink(big)).add_file_from_host("/y", t.path() / "missing"), Error);
+  EXPECT_KTSTR_ERROR(CpioWriter(string_sink(big)).add_file_from_host("/y", t.path() / "missing"), "/missing for initramfs: No such file or directory");
 }
 
 // GNU cpio reading our output proves the format is the standard one, not

@@ -5,6 +5,7 @@
 #include "fake_kernel.hpp"
 #include "kernel/apt_repo.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::kernel;
 
@@ -99,12 +100,7 @@ TEST(AptSources, ReadsSystemLayoutFromDirectory) {
   EXPECT_EQ(loc.uri, "http://mirror.example/debian");
 
   fake::TempDir empty;
-  try {
-    system_debian_archive(empty.path());
-    FAIL() << "expected Error";
-  } catch (const ktstr::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no Debian archive"), std::string::npos) << e.what();
-  }
+  EXPECT_KTSTR_ERROR(system_debian_archive(empty.path()), "no Debian archive");
 }
 
 TEST(AptSources, EnvironmentOverride) {

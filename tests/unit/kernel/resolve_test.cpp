@@ -4,6 +4,7 @@
 #include "kernel/kernel_resolve.hpp"
 #include "kernel/kernel_version.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::kernel;
 namespace fs = std::filesystem;
@@ -36,12 +37,7 @@ class Resolve : public ::testing::Test {
   Kernel resolve(std::optional<std::string> spec, ResolveOptions o = {}) { return resolve_kernel(spec, o, cache); }
 
   std::string error_of(std::optional<std::string> spec, ResolveOptions o = {}) {
-    try {
-      resolve(spec, o);
-    } catch (const ktstr::Error& e) {
-      return e.what();
-    }
-    return "";
+    return ktstr::test::error_of([&] { resolve(spec, o); });
   }
 };
 

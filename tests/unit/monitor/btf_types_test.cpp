@@ -4,6 +4,7 @@
 
 #include "real_kernel.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::monitor;
 
@@ -63,22 +64,12 @@ TEST(BtfTypes, CachedPerFile) {
 TEST(BtfTypes, ErrorsNameWhatIsMissing) {
   KTSTR_REQUIRE_REAL_VMLINUX(vmlinux);
   auto btf = BtfTypes::load(vmlinux);
-  try {
-    btf->member("task_struct.no_such_field");
-    FAIL();
-  } catch (const ktstr::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("'task_struct' has no member 'no_such_field'"), std::string::npos) << e.what();
-  }
-  try {
-    btf->size_of("no_such_struct");
-    FAIL();
-  } catch (const ktstr::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no_such_struct"), std::string::npos);
-  }
+  EXPECT_KTSTR_ERROR(btf->member("task_struct.no_such_field"), "'task_struct' has no member 'no_such_field'");
+  EXPECT_KTSTR_ERROR(btf->size_of("no_such_struct"), "no_such_struct");
   EXPECT_FALSE(btf->try_member("rq.scx.no_such"));
-  EXPECT_THROW(btf->member("rq"), ktstr::Error);
+  EXPECT_KTSTR_ERROR(btf->member("rq"), "BTF member path 'rq' must be TYPE.MEMBER[.MEMBER...]");
 }
 
 TEST(BtfTypes, MissingFileIsAnError) {
-  EXPECT_THROW(BtfTypes::load("/nonexistent/vmlinux"), ktstr::Error);
+  EXPECT_KTSTR_ERROR(BtfTypes::load("/nonexistent/vmlinux"), "stat /nonexistent/vmlinux: No such file or directory");
 }

@@ -7,6 +7,7 @@
 #include "monitor/kernel_image.hpp"
 #include "real_kernel.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::monitor;
 
@@ -34,12 +35,7 @@ TEST(Kallsyms, MissingSymbolErrorNamesIt) {
   KTSTR_REQUIRE_REAL_VMLINUX(vmlinux);
   auto syms = SymbolTable::load(vmlinux);
   EXPECT_FALSE(syms->address("no_such_symbol_xyz"));
-  try {
-    syms->require("no_such_symbol_xyz");
-    FAIL();
-  } catch (const ktstr::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no_such_symbol_xyz"), std::string::npos);
-  }
+  EXPECT_KTSTR_ERROR(syms->require("no_such_symbol_xyz"), "no_such_symbol_xyz");
 }
 
 TEST(Kallsyms, ImageBannerMatchesSymbols) {
@@ -51,7 +47,7 @@ TEST(Kallsyms, ImageBannerMatchesSymbols) {
 TEST(Kallsyms, RejectsImageWithoutTables) {
   // A minimal ELF with an empty .rodata.
   std::vector<uint8_t> junk(4096, 0);
-  EXPECT_THROW(ElfSections::parse(junk), ktstr::Error);
+  EXPECT_KTSTR_ERROR(ElfSections::parse(junk), "not an ELF64 file");
 }
 
 TEST(Kallsyms, AmbiguousNamesAreNotGuessed) {
@@ -60,6 +56,6 @@ TEST(Kallsyms, AmbiguousNamesAreNotGuessed) {
   t.add("dup", 0x2000, 't');
   t.add("one", 0x3000, 'T');
   EXPECT_FALSE(t.address("dup"));
-  EXPECT_THROW(t.require("dup"), ktstr::Error);
+  EXPECT_KTSTR_ERROR(t.require("dup"), "kernel symbol 'dup' is ambiguous (2 symbols share the name)");
   EXPECT_EQ(t.address("one"), 0x3000u);
 }

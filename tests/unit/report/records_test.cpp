@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "ktstr_test_support.hpp"
+
 #include <filesystem>
 #include <fstream>
 
@@ -12,14 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ktstr::Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using ktstr::test::error_of;
 
 }  // namespace
 
@@ -89,7 +84,7 @@ TEST(Records, ReadJsonFileRefusesMissingDirectoriesAndCorruptFiles) {
 TEST(Records, CompareDocumentsAreValidated) {
   json ok{{"a", {{"selector", "run=1"}}}, {"b", {{"selector", "run=2"}}},
           {"pairs", json::array({{{"key", {{"test", "steady"}}}, {"metrics", json::array({{{"name", "worst_spread"}}})}}})}};
-  EXPECT_EQ(error_of([&] { validate_compare(ok, "c.json"); }), "no error");
+  EXPECT_EQ(error_of([&] { validate_compare(ok, "c.json"); }), ktstr::test::kNoError);
   EXPECT_EQ(error_of([] { validate_compare(json::array(), "c.json"); }), "c.json: a compare document must be a JSON object");
   EXPECT_EQ(error_of([] { validate_compare(json{{"a", 1}}, "c.json"); }),
             "c.json: not a `ktstr stats compare --json` document (no \"pairs\" array)");

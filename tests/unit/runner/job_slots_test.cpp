@@ -3,6 +3,7 @@
 
 #include "runner/job_slots.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::runner;
@@ -16,12 +17,8 @@ TEST(JobSlots, OnePerCoreUnlessMemoryIsShort) {
 
 TEST(JobSlots, ParseJobs) {
   EXPECT_EQ(parse_jobs("3", "-j"), 3u);
-  EXPECT_THROW(parse_jobs("0", "-j"), Error);
-  try {
-    parse_jobs("two", "KTSTR_JOBS");
-  } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "KTSTR_JOBS 'two' must be a positive number of parallel VMs");
-  }
+  EXPECT_KTSTR_ERROR(parse_jobs("0", "-j"), "-j '0' must be a positive number of parallel VMs");
+  EXPECT_EQ(ktstr::test::error_of([&] { parse_jobs("two", "KTSTR_JOBS"); }), "KTSTR_JOBS 'two' must be a positive number of parallel VMs");
 }
 
 TEST(JobSlots, ReadsThisHost) {

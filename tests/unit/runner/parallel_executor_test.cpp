@@ -10,6 +10,7 @@
 #include "runner/parallel_executor.hpp"
 #include "runner/progress.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::runner;
@@ -38,14 +39,9 @@ TEST(ParallelExecutor, ATaskExceptionReachesItsWaiterOnly) {
   ParallelExecutor ex(2);
   ex.submit("bad", []() -> ScenarioVerdict { fail("scheduler 'nope' not found"); });
   ex.submit("good", [] { return ScenarioVerdict{}; });
-  try {
-    ex.wait(0);
-    FAIL() << "no exception";
-  } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "scheduler 'nope' not found");
-  }
+  EXPECT_EQ(ktstr::test::error_of([&] { ex.wait(0); }), "scheduler 'nope' not found");
   EXPECT_NO_THROW(ex.wait(1));
-  EXPECT_THROW(ex.wait(2), Error);  // never submitted
+  EXPECT_KTSTR_ERROR(ex.wait(2), "no task 2 (only 2 submitted)");  // never submitted
 }
 
 TEST(ProgressPrinter, PrintsBlocksInRunOrderWhateverOrderTheyFinish) {

@@ -5,6 +5,7 @@
 
 #include "runner/shard.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::runner;
@@ -33,12 +34,7 @@ TEST(Shard, FromEnvironmentValues) {
   EXPECT_EQ(s->total, 4u);
   EXPECT_EQ(s->index, 3u);
   auto msg = [](auto total, auto index) {
-    try {
-      shard_from_env(total, index);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return ktstr::test::error_of([&] { shard_from_env(total, index); });
   };
   EXPECT_EQ(msg("4", std::nullopt), "GTEST_TOTAL_SHARDS and GTEST_SHARD_INDEX must be set together");
   EXPECT_EQ(msg("4", "4"), "GTEST_SHARD_INDEX=4 must be below GTEST_TOTAL_SHARDS=4");

@@ -5,6 +5,7 @@
 #include "runner/test_plan.hpp"
 #include "runner/test_shell.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::runner;
@@ -45,9 +46,9 @@ TEST(TestPlan, BaseVariantTakesTheTestsTopologyElseTheSchedulersElse1n2l2c1t) {
   EXPECT_EQ(base_variant(stall).profile.name(), "short-timeout+stall");
 
   auto bad = def("Bad", {.scheduler = "fixture", .required_flags = {"nope"}});
-  EXPECT_THROW(base_variant(bad), Error);
+  EXPECT_KTSTR_ERROR(base_variant(bad), "scheduler 'fixture': required flag 'nope' is unknown");
   auto unknown_topo = def("Topo", {.topology = "3x3"});
-  EXPECT_THROW(base_variant(unknown_topo), Error);
+  EXPECT_KTSTR_ERROR(base_variant(unknown_topo), "unknown topology '3x3'");
 }
 
 TEST(TestPlan, GauntletOnlyWhenAskedNotForHostOnlyOrOptedOutTests) {
@@ -99,8 +100,8 @@ TEST(TestPlan, VariantByNameForShellTest) {
   auto g = planned_variant_by_name("gauntlet/Plan.Named/odd-3llc/slow+short-timeout");
   EXPECT_EQ(g.topology.name(), "1n3l3c1t");
   EXPECT_EQ(g.profile.flags, (std::vector<std::string>{"slow", "short-timeout"}));
-  EXPECT_THROW(planned_variant_by_name("ktstr/Plan.Missing"), Error);
-  EXPECT_THROW(planned_variant_by_name("gauntlet/Plan.Named/no-preset/default"), Error);
-  EXPECT_THROW(planned_variant_by_name("gauntlet/Plan.Named/tiny-1llc/no-flag"), Error);
-  EXPECT_THROW(planned_variant_by_name("Plan.Named"), Error);
+  EXPECT_KTSTR_ERROR(planned_variant_by_name("ktstr/Plan.Missing"), "no test Plan.Missing in this binary; its tests:\n  ktstr/Plan.Named");
+  EXPECT_KTSTR_ERROR(planned_variant_by_name("gauntlet/Plan.Named/no-preset/default"), "gauntlet/Plan.Named/no-preset/default: unknown topology preset 'no-preset'");
+  EXPECT_KTSTR_ERROR(planned_variant_by_name("gauntlet/Plan.Named/tiny-1llc/no-flag"), "scheduler 'fixture' has no flag 'no-flag'");
+  EXPECT_KTSTR_ERROR(planned_variant_by_name("Plan.Named"), "'Plan.Named' is not a test name (ktstr/<Suite>.<Name> or gauntlet/<Suite>.<Name>/<preset>/<profile>)");
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::scenario;
 
@@ -29,7 +30,7 @@ TEST(Affinity, LlcAlignedPicksTheLlcOverlappingMost) {
 
 TEST(Affinity, ExactIsIntersectedWithPool) {
   EXPECT_EQ(resolve_affinity(AffinityKind::exact({1, 2, 5}), {0, 1, 2, 3}, kLayout, 0, 1), (CpuList{1, 2}));
-  EXPECT_THROW(resolve_affinity(AffinityKind::exact({6}), {0, 1}, kLayout, 0, 1), ktstr::Error);
+  EXPECT_KTSTR_ERROR(resolve_affinity(AffinityKind::exact({6}), {0, 1}, kLayout, 0, 1), "affinity exact(6): none of those CPUs is in the pool 0-1");
 }
 
 TEST(Affinity, RandomSubsetIsHalfThePoolDeterministicPerWorker) {
@@ -47,13 +48,13 @@ TEST(Affinity, RandomSubsetIsHalfThePoolDeterministicPerWorker) {
 }
 
 TEST(Affinity, EmptyPoolIsAnError) {
-  EXPECT_THROW(resolve_affinity(AffinityKind::single_cpu(), {}, kLayout, 0, 1), ktstr::Error);
+  EXPECT_KTSTR_ERROR(resolve_affinity(AffinityKind::single_cpu(), {}, kLayout, 0, 1), "affinity single_cpu: the CPU pool is empty");
 }
 
 TEST(Affinity, TextRoundTrip) {
   for (const auto& a : {AffinityKind::inherit(), AffinityKind::random_subset(), AffinityKind::llc_aligned(),
                         AffinityKind::cross_cgroup(), AffinityKind::single_cpu(), AffinityKind::exact({0, 2, 3})})
     EXPECT_EQ(AffinityKind::parse(a.to_string()), a) << a.to_string();
-  EXPECT_THROW(AffinityKind::parse("random"), ktstr::Error);
-  EXPECT_THROW(AffinityKind::parse("single_cpu(1)"), ktstr::Error);
+  EXPECT_KTSTR_ERROR(AffinityKind::parse("random"), "bad affinity 'random': expected inherit, random_subset");
+  EXPECT_KTSTR_ERROR(AffinityKind::parse("single_cpu(1)"), "bad affinity 'single_cpu(1)': expected inherit");
 }

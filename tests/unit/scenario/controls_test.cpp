@@ -9,6 +9,7 @@
 #include "scenario/scenario_json.hpp"
 #include "scenario/validate.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::scenario;
 using namespace std::chrono_literals;
@@ -19,12 +20,7 @@ using ::testing::HasSubstr;
 namespace {
 
 std::string error_of(const std::string& text) {
-  try {
-    scenario_from_text(text);
-  } catch (const ktstr::Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return ktstr::test::error_of([&] { scenario_from_text(text); });
 }
 
 Scenario with_backdrop(std::vector<CgroupDef> cgs, std::vector<Step> steps) {
@@ -47,14 +43,9 @@ TEST(CgroupControls, CpuMaxTextForms) {
   EXPECT_EQ(CpuMax::unlimited().to_string(), "max 100000");
   EXPECT_DOUBLE_EQ(*CpuMax::of(150000, 100000).cpus(), 1.5);
   EXPECT_FALSE(CpuMax::unlimited().cpus());
-  EXPECT_THROW(CpuMax::parse(""), ktstr::Error);
-  EXPECT_THROW(CpuMax::parse("1 2 3"), ktstr::Error);
-  try {
-    CpuMax::parse("half 100000");
-    FAIL();
-  } catch (const ktstr::Error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("quota 'half' is not a number"));
-  }
+  EXPECT_KTSTR_ERROR(CpuMax::parse(""), "cpu.max '': expected 'QUOTA PERIOD' in microseconds, 'QUOTA' or 'max'");
+  EXPECT_KTSTR_ERROR(CpuMax::parse("1 2 3"), "cpu.max '1 2 3': expected 'QUOTA PERIOD'");
+  EXPECT_KTSTR_ERROR(CpuMax::parse("half 100000"), "quota 'half' is not a number");
 }
 
 TEST(CgroupControls, LimitTextForms) {
@@ -63,8 +54,8 @@ TEST(CgroupControls, LimitTextForms) {
   EXPECT_EQ(Limit::parse("256M"), Limit::of(256ull << 20));
   EXPECT_EQ(Limit::parse("2g"), Limit::of(2ull << 30));
   EXPECT_EQ(Limit::of(5).to_string(), "5");
-  EXPECT_THROW(Limit::parse("lots"), ktstr::Error);
-  EXPECT_THROW(Limit::parse("M"), ktstr::Error);
+  EXPECT_KTSTR_ERROR(Limit::parse("lots"), "limit 'lots': expected a number (optionally with K/M/G) or 'max'");
+  EXPECT_KTSTR_ERROR(Limit::parse("M"), "limit 'M': expected a number");
 }
 
 TEST(CgroupControls, RangeAndCombinationErrors) {

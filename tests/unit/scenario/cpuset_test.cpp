@@ -3,6 +3,7 @@
 
 #include "scenario/cpuset_spec.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::scenario;
 using ::testing::HasSubstr;
@@ -12,12 +13,7 @@ namespace {
 CpuList resolve(const CpusetSpec& s, const char* topo = "1n2l4c1t") { return s.resolve(CpuLayout::from_name(topo)); }
 
 std::string error_of(const CpusetSpec& s, const char* topo = "1n2l4c1t") {
-  try {
-    s.resolve(CpuLayout::from_name(topo));
-  } catch (const ktstr::Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return ktstr::test::error_of([&] { s.resolve(CpuLayout::from_name(topo)); });
 }
 
 }  // namespace
@@ -31,8 +27,8 @@ TEST(CpuLayout, FromShapeNumbersSequentially) {
   EXPECT_EQ(l.threads_per_core, 2u);
   EXPECT_EQ(l.all().size(), 16u);
   EXPECT_EQ(CpuLayout::from_name("1n1l2c1t").usable, (CpuList{0, 1}));  // too small to spare one
-  EXPECT_THROW(CpuLayout::from_name("2n3l1c1t"), ktstr::Error);
-  EXPECT_THROW(CpuLayout::from_name("1n2l"), ktstr::Error);
+  EXPECT_KTSTR_ERROR(CpuLayout::from_name("2n3l1c1t"), "topology 2n3l1c1t: LLCs must be a multiple of NUMA nodes");
+  EXPECT_KTSTR_ERROR(CpuLayout::from_name("1n2l"), "bad topology name '1n2l': expected e.g. 1n2l4c1t");
 }
 
 // PRODUCT.md §2's worked example: 1n2l4c1t, usable = 0..6.
@@ -79,11 +75,16 @@ TEST(CpusetSpec, TextRoundTrip) {
   }
   EXPECT_EQ(CpusetSpec::parse(" disjoint( 1 , 2 ) "), CpusetSpec::disjoint(1, 2));
   EXPECT_EQ(CpusetSpec::exact({0, 1, 2, 7}).to_string(), "exact(0-2,7)");
-  for (const char* bad : {"llc", "llc(x)", "llc(1,2)", "range(0.5)", "rnage(0,1)", "disjoint(1,2", "exact(3-1)", "(1)"})
-    EXPECT_THROW(CpusetSpec::parse(bad), ktstr::Error) << bad;
-  try {
-    CpusetSpec::parse("llc(-1)");
-  } catch (const ktstr::Error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("'-1' is not a non-negative integer"));
-  }
+  const std::pair<const char*, const char*> bad[] = {
+      {"llc", "bad cpuset 'llc': llc takes 1 argument(s)"},
+      {"llc(x)", "bad cpuset 'llc(x)': 'x' is not a non-negative integer"},
+      {"llc(1,2)", "bad cpuset 'llc(1,2)': llc takes 1 argument(s)"},
+      {"range(0.5)", "bad cpuset 'range(0.5)': range takes 2 argument(s)"},
+      {"rnage(0,1)", "bad cpuset 'rnage(0,1)': expected llc(i), numa(n), range(a,b)"},
+      {"disjoint(1,2", "bad cpuset 'disjoint(1,2': missing ')'"},
+      {"exact(3-1)", "bad cpu list '3-1': range 3-1 runs backwards"},  // does not name the cpuset
+      {"(1)", "bad cpuset '(1)': missing name"},
+  };
+  for (auto [spec, text] : bad) EXPECT_KTSTR_ERROR(CpusetSpec::parse(spec), text) << spec;
+  EXPECT_KTSTR_ERROR(CpusetSpec::parse("llc(-1)"), "'-1' is not a non-negative integer");
 }

@@ -4,6 +4,7 @@
 #include "scenario/catalog.hpp"
 #include "scenario/scenario_json.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::scenario;
 using namespace std::chrono_literals;
@@ -50,12 +51,7 @@ Scenario everything() {
 }
 
 std::string error_of(const std::string& text) {
-  try {
-    scenario_from_text(text);
-  } catch (const ktstr::Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return ktstr::test::error_of([&] { scenario_from_text(text); });
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::scenario;
 
@@ -19,8 +20,8 @@ TEST(SchedPolicy, TextRoundTrip) {
   for (const auto& p :
        {SchedPolicy::normal(), SchedPolicy::batch(), SchedPolicy::idle(), SchedPolicy::fifo(10), SchedPolicy::rr(99)})
     EXPECT_EQ(SchedPolicy::parse(p.to_string()), p) << p.to_string();
-  EXPECT_THROW(SchedPolicy::parse("fifo"), ktstr::Error);
-  EXPECT_THROW(SchedPolicy::parse("deadline"), ktstr::Error);
+  EXPECT_KTSTR_ERROR(SchedPolicy::parse("fifo"), "bad policy 'fifo': fifo takes 1 argument(s)");
+  EXPECT_KTSTR_ERROR(SchedPolicy::parse("deadline"), "bad policy 'deadline': expected normal, batch, idle, fifo(prio) or rr(prio)");
 }
 
 TEST(MemPolicy, NodesAndFlags) {

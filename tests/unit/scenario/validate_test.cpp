@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::scenario;
 using namespace std::chrono_literals;
@@ -210,10 +211,5 @@ TEST(Validate, CgroupNames) {
 TEST(Validate, ThrowsWithEveryProblem) {
   Scenario s;
   s.name = "broken";
-  try {
-    validate(s);
-    FAIL() << "no throw";
-  } catch (const ktstr::Error& e) {
-    EXPECT_STREQ(e.what(), "scenario 'broken' is invalid:\n  scenario: has no steps");
-  }
+  EXPECT_EQ(ktstr::test::error_of([&] { validate(s); }), "scenario 'broken' is invalid:\n  scenario: has no steps");
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::scheduler;
 using ::testing::ElementsAre;
@@ -35,15 +36,7 @@ std::vector<std::string> names(const std::vector<Profile>& ps) {
   return out;
 }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const ktstr::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using ktstr::test::error_of;
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::scheduler;
 using nlohmann::json;
@@ -40,15 +41,7 @@ SchedulerDef full() {
   return d;
 }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const ktstr::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using ktstr::test::error_of;
 
 struct TempDir {
   fs::path path = fs::temp_directory_path() / ("ktstr-scheddef-" + std::to_string(::getpid()));

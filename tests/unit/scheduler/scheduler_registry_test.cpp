@@ -6,6 +6,7 @@
 
 #include "scheduler/flag_profiles.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::scheduler;
 using ::testing::ElementsAre;
@@ -57,7 +58,7 @@ TEST(Registry, AddReplacesByName) {
   EXPECT_EQ(reg.all().size(), 4u);
   EXPECT_EQ(reg.find("simple")->binary, "/opt/scx_simple");
   mine.name = "bad name";
-  EXPECT_THROW(reg.add(mine), ktstr::Error);
+  EXPECT_KTSTR_ERROR(reg.add(mine), "scheduler definition: name 'bad name' must be [A-Za-z0-9_.-]+");
 }
 
 TEST(Registry, SchedulerDefForSpec) {
@@ -74,5 +75,5 @@ TEST(Registry, SchedulerDefForSpec) {
   EXPECT_EQ(a.binary, "./out/scx lavd");
   EXPECT_TRUE(a.flags.empty());
   EXPECT_NO_THROW(a.validate());
-  EXPECT_THROW(scheduler_def_for(""), ktstr::Error);
+  EXPECT_KTSTR_ERROR(scheduler_def_for(""), "--scheduler needs a path or a name");
 }

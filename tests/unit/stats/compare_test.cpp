@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ktstr_test_support.hpp"
+
 #include "unit/stats/records.hpp"
 #include "util/error.hpp"
 
@@ -135,14 +137,7 @@ TEST(Compare, PolicyDisablesAndEmulationWidens) {
   for (const auto& m : c.pairs[0].metrics) EXPECT_NE(m.name, "worst_gap_ms");
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using ktstr::test::error_of;
 
 TEST(Compare, EmptySidesAndNothingToPairAreErrors) {
   auto a = rec("r1", "steady", "default", 2, 10000).json();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ktstr_test_support.hpp"
+
 #include <filesystem>
 #include <fstream>
 
@@ -11,12 +13,7 @@ namespace ktstr::stats {
 namespace {
 
 std::string error_of(const std::string& text) {
-  try {
-    parse_policy(text, "p.toml");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return ktstr::test::error_of([&] { parse_policy(text, "p.toml"); });
 }
 
 const Gate& gate(const std::vector<Gate>& gs, const std::string& name) {

@@ -9,6 +9,7 @@
 
 #include "store/recorder.hpp"
 #include "store/run_store.hpp"
+#include "ktstr_test_support.hpp"
 #include "store_test_util.hpp"
 #include "util/error.hpp"
 
@@ -19,14 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using ktstr::test::error_of;
 
 // Both ways of opening refuse with `expect` in the message; the file is unchanged.
 void expect_refused(const fs::path& p, const std::string& expect) {
@@ -134,7 +128,7 @@ TEST(BadStore, StoreUnderAFile) {
   RecorderOptions o;
   o.path = p;
   o.explicit_path = true;
-  EXPECT_THROW(Recorder x(o), Error);
+  EXPECT_KTSTR_ERROR(Recorder x(o), "cannot create the run store's directory");
   o.explicit_path = false;
   Recorder rec(o);
   rec.record(make_record("steady", "eevdf", "PASS"));  // warns, no throw

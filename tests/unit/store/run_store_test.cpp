@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "ktstr_test_support.hpp"
+
 #include <set>
 
 #include "store/run_store.hpp"
@@ -180,24 +182,12 @@ TEST(RunStore, UnknownRunReferencesNameTheStore) {
               std::string::npos)
         << e.what();
   }
-  try {
-    s.records_of("latest~5");
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("holds only 1 run"), std::string::npos) << e.what();
-  }
-  EXPECT_THROW(s.records_of("latest~x"), Error);
+  EXPECT_KTSTR_ERROR(s.records_of("latest~5"), "holds only 1 run");
+  EXPECT_KTSTR_ERROR(s.records_of("latest~x"), "bad run reference 'latest~x' (latest~N takes a number)");
 }
 
 TEST(Selector, RejectsBadTerms) {
-  auto msg = [](const char* text) {
-    try {
-      Selector::parse(text);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  auto msg = [](const char* text) { return ktstr::test::error_of([&] { Selector::parse(text); }); };
   EXPECT_NE(msg("scheduler").find("is not DIMENSION=VALUE"), std::string::npos);
   EXPECT_NE(msg("colour=red").find("unknown selector dimension 'colour'"), std::string::npos);
   EXPECT_NE(msg("colour=red").find("scheduler"), std::string::npos);  // lists the valid ones

@@ -4,6 +4,7 @@
 #include "topology/memory.hpp"
 #include "topology/topology.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::topology;
@@ -42,7 +43,7 @@ TEST(Memory, DeclaredNodes) {
   t.nodes[1].memory_mb = 512;  // every node declared: the guest gets exactly the sum
   EXPECT_EQ(default_memory_mb(t), 896u);
   EXPECT_EQ(default_memory_mb(t, 896), 896u);
-  EXPECT_THROW(default_memory_mb(t, 1024), Error);
+  EXPECT_KTSTR_ERROR(default_memory_mb(t, 1024), "its nodes declare 896 MiB in total, which contradicts the requested 1024 MiB");
   EXPECT_EQ(node_memory_mb(t, 896), (std::vector<uint64_t>{256, 512, 128}));
   EXPECT_THAT([&] { node_memory_mb(t, 1024); },
               ::testing::ThrowsMessage<Error>(HasSubstr("declare 896 MiB in total but the guest has 1024 MiB")));

@@ -4,6 +4,7 @@
 #include "topology/parse.hpp"
 #include "topology/presets.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::topology;
@@ -37,20 +38,10 @@ TEST(Parse, ClearErrors) {
     EXPECT_THAT(e.what(), HasSubstr("N,L,C,T"));
     EXPECT_THAT(e.what(), HasSubstr("tiny-1llc"));
   }
-  EXPECT_THROW(parse_topology("1n2l4c"), Error);
-  EXPECT_THROW(parse_topology("1,2,4"), Error);
-  EXPECT_THROW(parse_topology("1,2,-4,1"), Error);
-  try {
-    parse_topology("2n3l2c1t");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("must be a multiple of numa_nodes"));  // validated, too
-  }
-  try {
-    parse_topology("2n3l2c1t:1l,2x");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("node '2x' must look like 2l"));
-  }
-  EXPECT_THROW(parse_topology("1,99999999999,1,1"), Error);
+  EXPECT_KTSTR_ERROR(parse_topology("1n2l4c"), "unknown topology '1n2l4c': expected N,L,C,T");
+  EXPECT_KTSTR_ERROR(parse_topology("1,2,4"), "unknown topology '1,2,4'");
+  EXPECT_KTSTR_ERROR(parse_topology("1,2,-4,1"), "unknown topology '1,2,-4,1'");
+  EXPECT_KTSTR_ERROR(parse_topology("2n3l2c1t"), "must be a multiple of numa_nodes");  // validated, too
+  EXPECT_KTSTR_ERROR(parse_topology("2n3l2c1t:1l,2x"), "node '2x' must look like 2l");
+  EXPECT_KTSTR_ERROR(parse_topology("1,99999999999,1,1"), "topology '1,99999999999,1,1': 99999999999 is too large");
 }

@@ -6,6 +6,7 @@
 #include "topology/capacity.hpp"
 #include "topology/presets.hpp"
 #include "util/error.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::topology;
@@ -84,7 +85,9 @@ TEST(Capacity, DefaultsAndOverride) {
   auto env = host_capacity(true, 2, "64");
   EXPECT_EQ(env.max_vcpus, 64u);
   EXPECT_EQ(env.source, "KTSTR_MAX_VCPUS");
-  for (const char* bad : {"", "0", "-1", "lots", "12x"}) EXPECT_THROW(host_capacity(true, 2, bad), Error) << bad;
+  for (const char* bad : {"", "0", "-1", "lots", "12x"})
+    EXPECT_KTSTR_ERROR(host_capacity(true, 2, bad),
+                       "KTSTR_MAX_VCPUS='" + std::string(bad) + "' must be a positive number of vCPUs");
 }
 
 TEST(Capacity, DropsWhatTheHostCannotRunWithTheReason) {

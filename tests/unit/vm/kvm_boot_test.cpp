@@ -16,6 +16,7 @@
 #include "vm/kvm/x86/pvh.hpp"
 #include "vm/kvm/x86/regs.hpp"
 #include "vm/layout.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::vm::kvm;
@@ -55,8 +56,8 @@ TEST(KvmE820, RamAboveTheHoleContinuesAt4GiB) {
 }
 
 TEST(KvmE820, ChannelOutsideLowRamIsRefused) {
-  EXPECT_THROW(build_e820({256 * MiB, 256 * MiB, 300 * MiB, MiB}), Error);
-  EXPECT_THROW(build_e820({256 * MiB, 256 * MiB, 0x80000, MiB}), Error);
+  EXPECT_KTSTR_ERROR(build_e820({256 * MiB, 256 * MiB, 300 * MiB, MiB}), "channel ring 0x12c00000+0x100000 is not inside low RAM");
+  EXPECT_KTSTR_ERROR(build_e820({256 * MiB, 256 * MiB, 0x80000, MiB}), "channel ring 0x80000+0x100000 is not inside low RAM");
 }
 
 namespace {
@@ -115,12 +116,7 @@ TEST(KvmBootParams, ZeroPageCarriesCmdlineInitrdE820AndRsdp) {
 
 TEST(KvmBootParams, UnbootableImagesAreRefusedWithTheReason) {
   auto why = [](std::vector<uint8_t> img) {
-    try {
-      parse_bzimage(img);
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("accepted");
+    return ktstr::test::error_of([&] { parse_bzimage(img); });
   };
   EXPECT_NE(why(fake_bzimage(0x020b)).find("too old"), std::string::npos);
   EXPECT_NE(why(fake_bzimage(0x020f, 0)).find("no 64-bit entry"), std::string::npos);
@@ -128,7 +124,7 @@ TEST(KvmBootParams, UnbootableImagesAreRefusedWithTheReason) {
   EXPECT_NE(why(std::vector<uint8_t>(100, 0)).find("truncated"), std::string::npos);
   auto bz = parse_bzimage(fake_bzimage());
   BootParamsInput in{mm::kCmdline, 5000, 0, 0, 0, {}};
-  EXPECT_THROW(make_boot_params(bz, in), Error) << "command line longer than cmdline_size";
+  EXPECT_KTSTR_ERROR(make_boot_params(bz, in), "kernel command line (5000 bytes) exceeds the kernel's limit of 2047") << "command line longer than cmdline_size";
 }
 
 TEST(KvmPvh, StartInfoPointsAtCmdlineModuleMemmapAndRsdp) {
@@ -199,12 +195,7 @@ TEST(KvmElf, LoadsSegmentsAtTheirPhysicalAddressAndFindsThePvhEntry) {
 
 TEST(KvmElf, KernelWithoutPvhNoteIsRefused) {
   vm::GuestMemory mem(256 * MiB);
-  try {
-    load_elf_kernel(fake_vmlinux(false), mem);
-    FAIL() << "accepted";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("PVH"), std::string::npos) << e.what();
-  }
+  EXPECT_KTSTR_ERROR(load_elf_kernel(fake_vmlinux(false), mem), "PVH");
 }
 
 TEST(KvmEntry, LongModeStateFollowsTheBootProtocol) {

@@ -5,6 +5,7 @@
 #include "vm/kvm/devices/cmos.hpp"
 #include "util/error.hpp"
 #include "vm/kvm/devices/io_bus.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::vm::kvm;
 
@@ -50,5 +51,5 @@ TEST(KvmIoBus, UnclaimedPortsReadAllOnesAndAreCounted) {
 TEST(KvmIoBus, OverlappingDevicesAreRefused) {
   IoBus bus;
   bus.add(0x3f8, 8, std::make_shared<Cmos>());
-  EXPECT_THROW(bus.add(0x3fc, 2, std::make_shared<Cmos>()), ktstr::Error);
+  EXPECT_KTSTR_ERROR(bus.add(0x3fc, 2, std::make_shared<Cmos>()), "I/O ports 0x3fc+2 overlap a device at 0x3f8+8");
 }

@@ -19,6 +19,7 @@
 #include "util/error.hpp"
 #include "vm/kvm/crash_inject.hpp"
 #include "vm/kvm/vcpu_crash.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::vm::kvm;
 
@@ -145,12 +146,7 @@ TEST(KvmCrashInjection, ParsesKindVcpuAndDelay) {
 
 TEST(KvmCrashInjection, MalformedValuesSayWhatIsWrong) {
   auto msg = [](const char* v) {
-    try {
-      parse_crash_injection(v);
-    } catch (const ktstr::Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return ktstr::test::error_of([&] { parse_crash_injection(v); });
   };
   EXPECT_NE(msg("boom:1").find("kind must be exception, terminate, segv or abort"), std::string::npos);
   EXPECT_NE(msg("segv").find("expected <kind>:<vcpu>[:<ms>]"), std::string::npos);

@@ -6,6 +6,7 @@
 #include "util/error.hpp"
 #include "vm/qemu/qemu_cmdline.hpp"
 #include "vm/qemu/qemu_topology.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::vm::qemu;
@@ -44,7 +45,7 @@ TEST(QemuTopology, NumaUsesPcWithOneBackendPerNodeAndBothDistanceDirections) {
   EXPECT_EQ(q.backends[1].node, 1u);
   auto objs = memory_object_args(q, {5, 9});
   EXPECT_EQ(objs[3], "memory-backend-file,id=ram1,size=256M,mem-path=/proc/self/fd/9,share=on");
-  EXPECT_THROW(memory_object_args(q, {5}), Error);
+  EXPECT_KTSTR_ERROR(memory_object_args(q, {5}), "pc guest memory backends need 2 memfds, got 1");
 }
 
 TEST(QemuTopology, UnevenMemoryOnlyNodeAndCustomDistances) {

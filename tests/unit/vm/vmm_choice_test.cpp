@@ -6,6 +6,7 @@
 
 #include "util/error.hpp"
 #include "vm/vmm_choice.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::vm;
 
@@ -21,7 +22,7 @@ TEST(VmmChoice, EnvironmentDefaultIsValidated) {
   ::setenv("KTSTR_VMM", "qemu", 1);
   EXPECT_EQ(default_vmm(), Vmm::Qemu);
   ::setenv("KTSTR_VMM", "bhyve", 1);
-  EXPECT_THROW(default_vmm(), ktstr::Error);
+  EXPECT_KTSTR_ERROR(default_vmm(), "KTSTR_VMM must be auto, kvm or qemu, got 'bhyve'");
   ::unsetenv("KTSTR_VMM");
   EXPECT_EQ(default_vmm(), Vmm::Auto);
 }

@@ -7,6 +7,7 @@
 #include "util/error.hpp"
 #include "workload/custom_work.hpp"
 #include "workload/work_type_params.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::workload;
@@ -20,19 +21,14 @@ TEST(CustomWork, RegisteredNameResolvesToTheFunction) {
   EXPECT_NO_THROW(w.validate(2));
   auto names = custom_work_names();
   EXPECT_NE(std::find(names.begin(), names.end(), "unit_test_work"), names.end());
-  EXPECT_THROW(make_work_type("unit_test_work", {{"burst_ms", 5}}), Error);
+  EXPECT_KTSTR_ERROR(make_work_type("unit_test_work", {{"burst_ms", 5}}), "custom work 'unit_test_work' takes no parameters, got {\"burst_ms\":5}");
 }
 
 TEST(CustomWork, NamesAreChecked) {
   auto msg = [](std::string name) {
-    try {
-      register_custom_work(name, [](WorkerContext&) -> uint64_t { return 0; });
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("registered");
+    return ktstr::test::error_of([&] { register_custom_work(name, [](WorkerContext&) -> uint64_t { return 0; }); });
   };
-  EXPECT_EQ(msg("twice"), "registered");
+  EXPECT_EQ(msg("twice"), ktstr::test::kNoError);
   EXPECT_EQ(msg("twice"), "custom work 'twice' registered twice");
   EXPECT_EQ(msg("CpuSpin"), "custom work 'CpuSpin': a built-in work type has this name");
   EXPECT_EQ(msg("cpu_spin"), "custom work 'cpu_spin': a built-in work type has this name");

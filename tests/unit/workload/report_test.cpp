@@ -8,6 +8,7 @@
 #include "workload/proc_stats.hpp"
 #include "workload/report.hpp"
 #include "workload/reservoir.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::workload;
@@ -59,11 +60,11 @@ TEST(Report, CborRoundTrip) {
 }
 
 TEST(Report, DecodeRejectsGarbage) {
-  EXPECT_THROW(decode_report({}), Error);
-  EXPECT_THROW(decode_report({0xff, 0x00, 0x12}), Error);
+  EXPECT_KTSTR_ERROR(decode_report({}), "worker report: [json.exception.parse_error.110] parse error at byte 1: syntax error while parsing CBOR value: unexpected end of input");
+  EXPECT_KTSTR_ERROR(decode_report({0xff, 0x00, 0x12}), "worker report: [json.exception.parse_error.112] parse error at byte 1: syntax error while parsing CBOR value: invalid byte: 0xFF");
   auto bytes = encode_report(sample_report());
   bytes.resize(bytes.size() / 2);  // a worker killed mid-write
-  EXPECT_THROW(decode_report(bytes), Error);
+  EXPECT_KTSTR_ERROR(decode_report(bytes), "unexpected end of input");
 }
 
 TEST(Report, SentinelFailsStarvation) {
@@ -79,7 +80,7 @@ TEST(Report, ExitKindNames) {
   for (auto k : {ExitKind::Reported, ExitKind::Failed, ExitKind::Exited, ExitKind::Signaled,
                  ExitKind::Timeout, ExitKind::NeverStarted, ExitKind::BadReport})
     EXPECT_EQ(parse_exit_kind(exit_kind_name(k)), k);
-  EXPECT_THROW(parse_exit_kind("vanished"), Error);
+  EXPECT_KTSTR_ERROR(parse_exit_kind("vanished"), "unknown worker exit kind 'vanished'");
 }
 
 TEST(Report, OffCpuFraction) {

@@ -5,6 +5,7 @@
 #include "util/error.hpp"
 #include "workload/work_type.hpp"
 #include "workload/work_type_params.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::workload;
@@ -59,10 +60,10 @@ TEST(WorkType, ParsesPositionalParameters) {
   EXPECT_EQ(m.contenders, 3u);
   EXPECT_EQ(m.hold_units, 100u);
   EXPECT_EQ(m.outside_units, 200u);
-  EXPECT_THROW(WorkType::parse("Bursty(1,2,3)"), Error);
-  EXPECT_THROW(WorkType::parse("Bursty(x)"), Error);
-  EXPECT_THROW(WorkType::parse("Bursty(1"), Error);
-  EXPECT_THROW(WorkType::parse("Mixed(-1)"), Error);
+  EXPECT_KTSTR_ERROR(WorkType::parse("Bursty(1,2,3)"), "work type 'Bursty(1,2,3)': Bursty takes at most 2 parameter(s), got 3");
+  EXPECT_KTSTR_ERROR(WorkType::parse("Bursty(x)"), "work type 'Bursty(x)': parameter 'x' is not a non-negative integer");
+  EXPECT_KTSTR_ERROR(WorkType::parse("Bursty(1"), "work type 'Bursty(1': missing ')'");
+  EXPECT_KTSTR_ERROR(WorkType::parse("Mixed(-1)"), "work type 'Mixed(-1)': parameter '-1' is not a non-negative integer");
 }
 
 TEST(WorkType, DefaultsMatchTheSpec) {
@@ -92,38 +93,27 @@ TEST(WorkType, GroupSizes) {
 
 TEST(WorkType, ValidatesWorkerCounts) {
   EXPECT_NO_THROW(WorkType::of(WorkKind::CpuSpin).validate(3));
-  EXPECT_THROW(WorkType::of(WorkKind::CpuSpin).validate(0), Error);
+  EXPECT_KTSTR_ERROR(WorkType::of(WorkKind::CpuSpin).validate(0), "CpuSpin: zero workers");
   EXPECT_NO_THROW(WorkType::of(WorkKind::PipeIo).validate(4));
-  EXPECT_THROW(WorkType::of(WorkKind::PipeIo).validate(3), Error);
+  EXPECT_KTSTR_ERROR(WorkType::of(WorkKind::PipeIo).validate(3), "PipeIo: 3 workers is not a multiple of its group size 2");
   EXPECT_NO_THROW(WorkType::of(WorkKind::FutexFanOut).validate(10));
-  EXPECT_THROW(WorkType::of(WorkKind::FutexFanOut).validate(4), Error);
-  try {
-    WorkType::of(WorkKind::MutexContention).validate(6);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("not a multiple of its group size 4"), std::string::npos)
-        << e.what();
-  }
+  EXPECT_KTSTR_ERROR(WorkType::of(WorkKind::FutexFanOut).validate(4), "FutexFanOut: 4 workers is not a multiple of its group size 5");
+  EXPECT_KTSTR_ERROR(WorkType::of(WorkKind::MutexContention).validate(6), "not a multiple of its group size 4");
 }
 
 TEST(WorkType, ValidatesParameters) {
-  EXPECT_THROW(WorkType::futex_fan_out(0).validate(1), Error);
-  EXPECT_THROW(WorkType::fan_out_compute(4, 0, 5, 100).validate(5), Error);
-  EXPECT_THROW(WorkType::fan_out_compute(4, 256, 0, 100).validate(5), Error);
-  EXPECT_THROW(WorkType::cache_pressure(32, 0).validate(1), Error);
-  EXPECT_THROW(WorkType::of(WorkKind::Custom).validate(1), Error);
+  EXPECT_KTSTR_ERROR(WorkType::futex_fan_out(0).validate(1), "FutexFanOut: fan_out must be >= 1");
+  EXPECT_KTSTR_ERROR(WorkType::fan_out_compute(4, 0, 5, 100).validate(5), "FanOutCompute: matrix_kib and compute_ops must be > 0");
+  EXPECT_KTSTR_ERROR(WorkType::fan_out_compute(4, 256, 0, 100).validate(5), "FanOutCompute: matrix_kib and compute_ops must be > 0");
+  EXPECT_KTSTR_ERROR(WorkType::cache_pressure(32, 0).validate(1), "CachePressure: cache size and stride must be > 0");
+  EXPECT_KTSTR_ERROR(WorkType::of(WorkKind::Custom).validate(1), "work type Custom: no function given");
   EXPECT_NO_THROW(WorkType::make_custom("mine", [](WorkerContext&) { return uint64_t{1}; }).validate(1));
   EXPECT_EQ(WorkType::make_custom("mine", {}).name(), "mine");
 }
 
 // Asserts which validation failed, not just that one did.
 void expect_invalid(const WorkType& w, size_t workers, const std::string& text) {
-  try {
-    w.validate(workers);
-    ADD_FAILURE() << "no error for " << w.name();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
-  }
+  EXPECT_KTSTR_ERROR(w.validate(workers), text) << w.name();
 }
 
 TEST(WorkType, RequestResponseAndMessaging) {
@@ -163,15 +153,10 @@ TEST(WorkType, RequestResponseAndMessagingRejectBadParameters) {
   expect_invalid(WorkType::messaging(2, 0), 4, "Messaging: msg_bytes must be 1..4096 (got 0)");
   expect_invalid(WorkType::messaging(2, 4097), 4, "Messaging: msg_bytes must be 1..4096 (got 4097)");
   // Whole groups only: 5 workers are not a multiple of 2 senders + 2 receivers.
-  EXPECT_THROW(WorkType::messaging(2, 100).validate(5), Error);
-  EXPECT_THROW(WorkType::request_response(2, 64, 1, 0).validate(4), Error);
+  EXPECT_KTSTR_ERROR(WorkType::messaging(2, 100).validate(5), "Messaging: 5 workers is not a multiple of its group size 4");
+  EXPECT_KTSTR_ERROR(WorkType::request_response(2, 64, 1, 0).validate(4), "RequestResponse: 4 workers is not a multiple of its group size 3");
   // A parameter of another kind is refused by name.
-  try {
-    make_work_type("Messaging", nlohmann::json{{"fan_out", 3}});
-    ADD_FAILURE() << "fan_out accepted for Messaging";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("fan_out"), std::string::npos) << e.what();
-  }
+  EXPECT_KTSTR_ERROR(make_work_type("Messaging", nlohmann::json{{"fan_out", 3}}), "fan_out");
 }
 
 TEST(WorkTypeParams, NamedParametersFromScenarioData) {
@@ -189,18 +174,11 @@ TEST(WorkTypeParams, NamedParametersFromScenarioData) {
 }
 
 TEST(WorkTypeParams, RejectsUnknownOrBadParameters) {
-  try {
-    make_work_type("Bursty", nlohmann::json{{"fan_out", 3}});
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("valid parameters: burst_ms, sleep_ms"), std::string::npos)
-        << e.what();
-  }
-  EXPECT_THROW(make_work_type("Bursty", nlohmann::json{{"burst_ms", -1}}), Error);
-  EXPECT_THROW(make_work_type("Bursty", nlohmann::json{{"burst_ms", "5"}}), Error);
-  EXPECT_THROW(make_work_type("Bursty", nlohmann::json::array()), Error);
-  EXPECT_THROW(make_work_type("Sequence", nlohmann::json::parse(R"({"phases": [{"kind": "nap", "ms": 1}]})")),
-               Error);
+  EXPECT_KTSTR_ERROR(make_work_type("Bursty", nlohmann::json{{"fan_out", 3}}), "valid parameters: burst_ms, sleep_ms");
+  EXPECT_KTSTR_ERROR(make_work_type("Bursty", nlohmann::json{{"burst_ms", -1}}), "Bursty: parameter 'burst_ms' must be a non-negative integer, got -1");
+  EXPECT_KTSTR_ERROR(make_work_type("Bursty", nlohmann::json{{"burst_ms", "5"}}), "Bursty: parameter 'burst_ms' must be a non-negative integer, got \"5\"");
+  EXPECT_KTSTR_ERROR(make_work_type("Bursty", nlohmann::json::array()), "Bursty: parameters must be a JSON object, got []");
+  EXPECT_KTSTR_ERROR(make_work_type("Sequence", nlohmann::json::parse(R"({"phases": [{"kind": "nap", "ms": 1}]})")), "Sequence: unknown phase kind 'nap' (spin, sleep, yield, io)");
 }
 
 TEST(WorkTypeParams, RoundTrip) {
@@ -217,8 +195,8 @@ TEST(WorkTypeParams, NiceSweepRange) {
   EXPECT_EQ(n.nice_min, -5);
   EXPECT_EQ(n.nice_max, 5);
   EXPECT_NO_THROW(n.validate(1));
-  EXPECT_THROW(make_work_type("NiceSweep", nlohmann::json{{"nice_min", -21}}), Error);
+  EXPECT_KTSTR_ERROR(make_work_type("NiceSweep", nlohmann::json{{"nice_min", -21}}), "NiceSweep: parameter 'nice_min' must be an integer in -20..19, got -21");
   n.nice_min = 10;
-  EXPECT_THROW(n.validate(1), Error);
-  EXPECT_THROW(make_work_type("CpuSpin", nlohmann::json{{"nice_min", 0}}), Error);
+  EXPECT_KTSTR_ERROR(n.validate(1), "NiceSweep: need -20 <= nice_min <= nice_max <= 19, got 10..5");
+  EXPECT_KTSTR_ERROR(make_work_type("CpuSpin", nlohmann::json{{"nice_min", 0}}), "CpuSpin: unknown parameter 'nice_min'; valid parameters: spin_units");
 }

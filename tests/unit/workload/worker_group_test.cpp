@@ -12,6 +12,7 @@
 #include "workload/stop_flag.hpp"
 #include "workload/worker_context.hpp"
 #include "workload/worker_group.hpp"
+#include "support/ktstr_test_support.hpp"
 
 using namespace ktstr;
 using namespace ktstr::workload;
@@ -106,7 +107,7 @@ TEST(WorkerGroup, KilledWorkerGetsSentinel) {
     // The kill lands when the victim next runs; give a loaded host time.
     for (int i = 0; i < 100 && g.exited().empty(); ++i) sleep_ms(10);
     EXPECT_EQ(g.exited(), std::vector<size_t>{0});
-    EXPECT_THROW(g.set_nice(0, 1), Error) << "mid-run ops on a dead worker are errors";
+    EXPECT_KTSTR_ERROR(g.set_nice(0, 1), "has already exited") << "mid-run ops on a dead worker are errors";
     const auto& reports = g.stop();
     EXPECT_FALSE(reports[0].completed);
     EXPECT_EQ(reports[0].work_units, 0u);
@@ -179,7 +180,7 @@ TEST(WorkerGroup, StopBeforeStartGivesNeverStarted) {
       EXPECT_EQ(r.exit_kind, ExitKind::NeverStarted);
       EXPECT_EQ(r.work_units, 0u);
     }
-    EXPECT_THROW(g.start(), Error);
+    EXPECT_KTSTR_ERROR(g.start(), "CpuSpin: start() after stop()");
   }
   expect_no_children();
 }
@@ -210,16 +211,16 @@ TEST(WorkerGroup, DestructorKillsAndReapsOnEveryPath) {
 
 TEST(WorkerGroup, RejectsBadSpecsBeforeForking) {
   GroupSpec s = spin_spec(0);
-  EXPECT_THROW(WorkerGroup{s}, Error);
+  EXPECT_KTSTR_ERROR(WorkerGroup{s}, "CpuSpin: zero workers");
   s = spin_spec(3);
   s.work = WorkType::of(WorkKind::PipeIo);
-  EXPECT_THROW(WorkerGroup{s}, Error);
+  EXPECT_KTSTR_ERROR(WorkerGroup{s}, "PipeIo: 3 workers is not a multiple of its group size 2");
   s = spin_spec(2);
   s.settings.policy = SchedPolicy::fifo(0);
-  EXPECT_THROW(WorkerGroup{s}, Error);
+  EXPECT_KTSTR_ERROR(WorkerGroup{s}, "scheduling policy fifo(0): priority must be 1..99");
   s = spin_spec(2);
   s.affinity_per_worker = {{0}};
-  EXPECT_THROW(WorkerGroup{s}, Error);
+  EXPECT_KTSTR_ERROR(WorkerGroup{s}, "CpuSpin: 1 per-worker affinities for 2 workers");
   expect_no_children();
 }
 
