@@ -14,7 +14,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(KTSTR_LIB_MODULES util topology channel workload kernel initramfs vm monitor check scenario scheduler guest
+set(KTSTR_LIB_MODULES util elf topology channel workload kernel initramfs vm monitor check scenario scheduler guest
                       store runner testkit)
 set(_ktstr_objects)
 foreach(_m ${KTSTR_LIB_MODULES})

@@ -1,6 +1,7 @@
 // ELF readers over corrupted images: the kernel image inspector (PVH note,
 // release string), the section reader and kallsyms decoder the monitor
-// uses, and the initramfs closure's reader (through a memfd path).
+// uses, and the initramfs closure's reader (through a memfd path) -- all
+// on the one libelf reader, elf/elf_file.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -9,9 +10,9 @@
 #include <span>
 #include <string>
 
+#include "elf/elf_file.hpp"
 #include "initramfs/elf_info.hpp"
 #include "kernel/vmlinux_info.hpp"
-#include "monitor/elf_sections.hpp"
 #include "monitor/kallsyms.hpp"
 #include "util/error.hpp"
 
@@ -22,8 +23,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const ktstr::Error&) {
   }
   try {
-    auto elf = ktstr::monitor::ElfSections::parse(bytes);
+    auto elf = ktstr::elf::ElfFile::parse(bytes);
     for (const auto& s : elf.sections()) (void)elf.contents(s);
+    for (const auto& s : elf.segments()) (void)elf.contents(s);
+    (void)elf.notes();
+    (void)elf.interp();
+    try {
+      (void)elf.dynamic();
+    } catch (const ktstr::Error&) {
+    }
     (void)ktstr::monitor::SymbolTable::decode(elf);
   } catch (const ktstr::Error&) {
   }

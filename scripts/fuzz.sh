@@ -5,7 +5,11 @@
 #   scripts/fuzz.sh [SECONDS] [BUILD_DIR]    default: 5 s each, build/fuzz
 # A crash, leak or sanitizer report fails the script and leaves the input
 # as BUILD_DIR/<target>-crash-*. Prints executions per target.
-# Long run (the figure in the README): scripts/fuzz.sh 600
+# Long run (the figures in the README): one target at a time, niced, up to
+# a number of executions:
+#   KTSTR_FUZZ_TARGETS=fuzz_scenario KTSTR_FUZZ_RUNS=10000000 nice -n 19 scripts/fuzz.sh 3600
+# KTSTR_FUZZ_MAX_LEN caps the input size (default 65536; scenario files are
+# small, 8192 keeps that target's executions fast).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
@@ -28,6 +32,7 @@ status=0
 for bin in "$build"/fuzz_*; do
   [ -x "$bin" ] || continue
   name=$(basename "$bin")
+  if [ -n "${KTSTR_FUZZ_TARGETS:-}" ] && [[ " $KTSTR_FUZZ_TARGETS " != *" $name "* ]]; then continue; fi
   corpus="$build/corpus/$name"
   mkdir -p "$corpus"
   seeds=()
@@ -36,9 +41,10 @@ for bin in "$build"/fuzz_*; do
   if [ "$name" = fuzz_elf ]; then mkdir -p "$build/seeds/fuzz_elf" && cp /bin/true "$build/seeds/fuzz_elf/"; seeds+=("$build/seeds/fuzz_elf"); fi
   log="$build/$name.log"
   if (cd "$build" && ASAN_OPTIONS=detect_leaks=1 "./$name" -max_total_time="$seconds" -print_final_stats=1 \
-        -artifact_prefix="$name-" -max_len=65536 -rss_limit_mb=1024 "corpus/$name" "${seeds[@]}") >"$log" 2>&1; then
+        -artifact_prefix="$name-" -max_len="${KTSTR_FUZZ_MAX_LEN:-65536}" -rss_limit_mb=1024 \
+        ${KTSTR_FUZZ_RUNS:+-runs=$KTSTR_FUZZ_RUNS} "corpus/$name" "${seeds[@]}") >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-    echo "fuzz: $name: $runs executions in ${seconds}s, 0 crashes"
+    echo "fuzz: $name: $runs executions (limit ${seconds}s${KTSTR_FUZZ_RUNS:+ or $KTSTR_FUZZ_RUNS runs}), 0 crashes"
   else
     echo "fuzz: $name FAILED (log: $log)" >&2
     grep -E "ERROR|runtime error|SUMMARY" "$log" | head -5 >&2

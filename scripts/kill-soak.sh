@@ -7,6 +7,12 @@
 # the run could not (a --host cgroup, partial cache files) and the check is
 # made after it.
 #   scripts/kill-soak.sh [RUNS] [MAX_DELAY_S]     default: 100 runs, 8 s
+# KTSTR_SOAK_SEED fixes the commands and signals (ctest's short soak uses it;
+# the delays come from awk subshells and stay random).
+# KTSTR_SOAK_CONTROL=leave-file leaves a file in the run's TMPDIR after
+# every kill: the control that shows this check can fail. In that mode the
+# script succeeds only if every run was reported for exactly that file
+# (ctest kill_soak/control).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-100}
@@ -21,6 +27,7 @@ ln -s "$real_cache/kernels" "$work/cache/kernels"
 [ -d "$real_cache/schedulers" ] && ln -s "$real_cache/schedulers" "$work/cache/schedulers"
 export KTSTR_CACHE_DIR=$work/cache TMPDIR=$work/tmp
 
+[ -n "${KTSTR_SOAK_SEED:-}" ] && RANDOM=$KTSTR_SOAK_SEED
 signals=(INT TERM KILL)
 failures=0
 cgroup2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
@@ -41,6 +48,16 @@ for ((i = 1; i <= runs; i++)); do
   # setsid: its own session, so only our signal reaches it (as from a kill).
   KTSTR_SOAK_TAG=$tag setsid "$ktstr" -q "${args[@]}" >"$work/out" 2>&1 &
   pid=$!
+  # A non-interactive shell starts background jobs with SIGINT ignored; a
+  # signal sent before ktstr installs its handlers would be lost (or, for
+  # SIGTERM, kill it before it owns anything). Count the random moment
+  # from when ktstr catches SIGINT.
+  for ((w = 0; w < 200; w++)); do
+    cgt=$(awk '/^SigCgt:/ { print $2 }' /proc/$pid/status 2>/dev/null)
+    [ -n "$cgt" ] && (( 0x$cgt & 2 )) && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
   sleep "$delay"
   kill -s "$sig" "$pid" 2>/dev/null
   # A clean shutdown (SIGINT/SIGTERM) must finish well within 30 s.
@@ -50,6 +67,7 @@ for ((i = 1; i <= runs; i++)); do
   wait "$pid" 2>/dev/null
   rc=$?
   [ "$sig" = KILL ] && "$ktstr" -q cleanup >>"$work/cleanup.log" 2>&1
+  [ "${KTSTR_SOAK_CONTROL:-}" = leave-file ] && : >"$work/tmp/control-leftover-$i"
   sleep 1  # PR_SET_PDEATHSIG is delivered asynchronously
   left=$(tagged_procs "$tag" | tr '\n' ' ')
   [ -n "$left" ] && problem+=" processes left: $left($(for p in $left; do tr -d '\0' </proc/$p/comm 2>/dev/null; echo -n ' '; done));"
@@ -60,12 +78,19 @@ for ((i = 1; i <= runs; i++)); do
   count["$sig"]=$((${count["$sig"]:-0} + 1))
   if [ -n "$problem" ]; then
     failures=$((failures + 1))
-    echo "run $i: ktstr $cmd, SIG$sig after ${delay}s (exit $rc):$problem" >&2
+    echo "run $i: ktstr $cmd, SIG$sig after ${delay}s (exit $rc):$problem" | tee -a "$work/reports" >&2
     tail -3 "$work/out" >&2
     for p in $left; do kill -KILL "$p" 2>/dev/null; done
+    rm -rf "${work:?}/tmp/"* 2>/dev/null  # one leftover must not fail every later run
   else
     echo "run $i: ktstr $cmd, SIG$sig after ${delay}s: exit $rc, nothing left"
   fi
 done
 echo "kill soak: $runs runs (SIGINT ${count[INT]:-0}, SIGTERM ${count[TERM]:-0}, SIGKILL ${count[KILL]:-0}), $failures with leftovers"
+if [ "${KTSTR_SOAK_CONTROL:-}" = leave-file ]; then
+  caught=$(grep -c "TMPDIR not empty: control-leftover-" "$work/reports" 2>/dev/null || true)
+  echo "control: the soak reported the planted file in ${caught:-0} of $runs runs"
+  [ "${caught:-0}" -eq "$runs" ]
+  exit
+fi
 [ "$failures" -eq 0 ]

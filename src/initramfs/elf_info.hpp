@@ -1,5 +1,5 @@
 #pragma once
-// What the dynamic loader needs from an ELF file, read with libelf.
+// What the dynamic loader needs from an ELF file (read by elf/elf_file).
 #include <filesystem>
 #include <optional>
 #include <string>

@@ -7,6 +7,7 @@
 
 #include <atomic>
 
+#include "elf/elf_file.hpp"
 #include "initramfs/sha256.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -17,9 +18,16 @@ namespace ktstr::initramfs {
 namespace fs = std::filesystem;
 
 namespace {
+// Read with the ELF reader (no objdump process); an unreadable file is
+// packed as it is and fails later where its contents matter.
 bool has_debug_sections(const fs::path& p) {
-  auto r = run_capture({"objdump", "-h", p.string()}, std::chrono::seconds(30));
-  return r.status.ok() && r.out.find(" .debug_") != std::string::npos;
+  try {
+    auto f = elf::ElfFile::open(p);
+    for (const auto& s : f.sections())
+      if (s.name.starts_with(".debug_")) return true;
+  } catch (const Error&) {
+  }
+  return false;
 }
 }  // namespace
 

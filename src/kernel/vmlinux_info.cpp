@@ -4,48 +4,13 @@
 
 #include <cstring>
 
-#include "kernel/mapped_file.hpp"
+#include "elf/elf_file.hpp"
 #include "util/error.hpp"
 
 namespace ktstr::kernel {
 namespace {
 
 constexpr uint32_t kXenElfnotePhys32Entry = 18;
-
-template <typename T>
-T load(std::span<const uint8_t> d, uint64_t off) {
-  T v;
-  std::memcpy(&v, d.data() + off, sizeof v);
-  return v;
-}
-
-bool fits(std::span<const uint8_t> d, uint64_t off, uint64_t len) { return off <= d.size() && len <= d.size() - off; }
-
-uint64_t align4(uint64_t x) { return (x + 3) & ~uint64_t{3}; }
-
-// Walks one PT_NOTE/SHT_NOTE area, recording the notes we care about.
-void read_notes(std::span<const uint8_t> d, uint64_t off, uint64_t size, VmlinuxInfo& info) {
-  uint64_t end = off + size;
-  while (off + sizeof(Elf64_Nhdr) <= end) {
-    auto nh = load<Elf64_Nhdr>(d, off);
-    uint64_t name_off = off + sizeof(Elf64_Nhdr);
-    uint64_t desc_off = name_off + align4(nh.n_namesz);
-    uint64_t next = desc_off + align4(nh.n_descsz);
-    if (next > end) break;  // malformed note: stop rather than read past it
-    std::string_view name(reinterpret_cast<const char*>(d.data() + name_off), nh.n_namesz ? nh.n_namesz - 1 : 0);
-    if (name == "Xen" && nh.n_type == kXenElfnotePhys32Entry && (nh.n_descsz == 4 || nh.n_descsz == 8)) {
-      info.pvh_entry = nh.n_descsz == 4 ? load<uint32_t>(d, desc_off) : load<uint64_t>(d, desc_off);
-    } else if (name == "GNU" && nh.n_type == NT_GNU_BUILD_ID && info.build_id.empty()) {
-      static constexpr char hex[] = "0123456789abcdef";
-      for (uint32_t i = 0; i < nh.n_descsz; ++i) {
-        uint8_t b = d[desc_off + i];
-        info.build_id += hex[b >> 4];
-        info.build_id += hex[b & 15];
-      }
-    }
-    off = next;
-  }
-}
 
 std::string find_banner_release(std::span<const uint8_t> d) {
   static constexpr std::string_view kBanner = "Linux version ";
@@ -65,54 +30,44 @@ std::string find_banner_release(std::span<const uint8_t> d) {
   return {};
 }
 
-}  // namespace
-
-bool looks_like_elf(std::span<const uint8_t> d) { return d.size() >= 4 && std::memcmp(d.data(), ELFMAG, SELFMAG) == 0; }
-
-VmlinuxInfo inspect_vmlinux(std::span<const uint8_t> d, bool find_release) {
-  if (!looks_like_elf(d)) fail("not an ELF file (no \\x7fELF magic)");
-  if (d.size() < sizeof(Elf64_Ehdr))
-    fail("ELF file is truncated ({} bytes, header needs {})", d.size(), sizeof(Elf64_Ehdr));
-  auto eh = load<Elf64_Ehdr>(d, 0);
-  if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64)
+// The ELF reader has checked that every segment and the section table lie
+// inside the file (so a truncated decompression is caught); this checks
+// that it is an x86-64 kernel and reads its notes.
+VmlinuxInfo inspect(const elf::ElfFile& f, bool find_release) {
+  if (f.elf_class() != ELFCLASS64 || f.data_encoding() != ELFDATA2LSB || f.machine() != EM_X86_64)
     fail("not an x86-64 kernel (ELF class {}, machine {}); ktstr boots x86-64 guests",
-         eh.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32, eh.e_machine);
-  if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0)
-    fail("ELF file has no program headers; is this a kernel image?");
-  if (!fits(d, eh.e_phoff, uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr)))
-    fail("ELF file is truncated: program headers at {:#x} lie past its end ({} bytes)", eh.e_phoff, d.size());
-
+         f.elf_class() == ELFCLASS64 ? 64 : 32, f.machine());
+  if (f.segments().empty()) fail("ELF file has no program headers; is this a kernel image?");
   VmlinuxInfo info;
-  bool saw_note_segment = false;
-  for (unsigned i = 0; i < eh.e_phnum; ++i) {
-    auto ph = load<Elf64_Phdr>(d, eh.e_phoff + uint64_t{i} * sizeof(Elf64_Phdr));
-    if (!fits(d, ph.p_offset, ph.p_filesz))
-      fail("ELF file is truncated: segment {} needs bytes up to {:#x} but the file has {:#x}", i,
-           ph.p_offset + ph.p_filesz, d.size());
-    if (ph.p_type == PT_NOTE) {
-      saw_note_segment = true;
-      read_notes(d, ph.p_offset, ph.p_filesz, info);
-    }
-  }
-  if (eh.e_shoff != 0 && eh.e_shentsize == sizeof(Elf64_Shdr)) {
-    if (!fits(d, eh.e_shoff, uint64_t{eh.e_shnum} * sizeof(Elf64_Shdr)))
-      fail("ELF file is truncated: section headers at {:#x} lie past its end ({} bytes)", eh.e_shoff, d.size());
-    // Some linkers put notes only in sections; read them if no PT_NOTE had them.
-    if (!saw_note_segment) {
-      for (unsigned i = 0; i < eh.e_shnum; ++i) {
-        auto sh = load<Elf64_Shdr>(d, eh.e_shoff + uint64_t{i} * sizeof(Elf64_Shdr));
-        if (sh.sh_type == SHT_NOTE && fits(d, sh.sh_offset, sh.sh_size)) read_notes(d, sh.sh_offset, sh.sh_size, info);
+  for (const auto& n : f.notes()) {
+    if (n.name == "Xen" && n.type == kXenElfnotePhys32Entry && (n.desc.size() == 4 || n.desc.size() == 8)) {
+      uint64_t v = 0;
+      std::memcpy(&v, n.desc.data(), n.desc.size());  // little-endian, checked above
+      info.pvh_entry = v;
+    } else if (n.name == "GNU" && n.type == NT_GNU_BUILD_ID && info.build_id.empty()) {
+      static constexpr char hex[] = "0123456789abcdef";
+      for (uint8_t b : n.desc) {
+        info.build_id += hex[b >> 4];
+        info.build_id += hex[b & 15];
       }
     }
   }
-  if (find_release) info.release = find_banner_release(d);
+  if (find_release) info.release = find_banner_release(f.bytes());
   return info;
 }
 
+}  // namespace
+
+bool looks_like_elf(std::span<const uint8_t> d) { return elf::ElfFile::has_magic(d); }
+
+VmlinuxInfo inspect_vmlinux(std::span<const uint8_t> d, bool find_release) {
+  return inspect(elf::ElfFile::parse(d), find_release);
+}
+
 VmlinuxInfo inspect_vmlinux_file(const std::filesystem::path& p, bool find_release) {
-  auto f = MappedFile::open(p);
+  auto f = elf::ElfFile::open(p);  // its errors name the file
   try {
-    return inspect_vmlinux(f.bytes(), find_release);
+    return inspect(f, find_release);
   } catch (const Error& e) {
     fail("{}: {}", p.string(), e.what());
   }

@@ -7,8 +7,10 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <span>
 #include <tuple>
 
+#include "elf/elf_file.hpp"
 #include "util/error.hpp"
 
 namespace ktstr::monitor {
@@ -27,12 +29,41 @@ struct CacheKey {
 
 std::string str(std::string_view s) { return std::string(s); }
 
+// Nesting no real type gets near; bounds the walks below when a corrupt
+// BTF makes a type contain or point to itself (libbpf's checks allow it).
+constexpr int kMaxDepth = 32;
+
+// Checks the header against the bytes it came with, so a truncated or
+// scribbled-on BTF is named precisely (libbpf only says EINVAL).
+void check_btf_header(std::span<const uint8_t> b) {
+  if (b.size() < sizeof(btf_header)) fail("BTF is truncated ({} bytes, its header needs {})", b.size(), sizeof(btf_header));
+  btf_header h;
+  std::memcpy(&h, b.data(), sizeof h);
+  if (h.magic != BTF_MAGIC) fail("bad BTF magic {:#06x} (expected {:#06x})", h.magic, BTF_MAGIC);
+  if (h.version != BTF_VERSION) fail("unsupported BTF version {} (expected {})", h.version, BTF_VERSION);
+  if (h.hdr_len < sizeof(btf_header) || h.hdr_len > b.size())
+    fail("BTF header length {} does not fit the {}-byte BTF", h.hdr_len, b.size());
+  uint64_t data = b.size() - h.hdr_len;
+  if (uint64_t{h.type_off} + h.type_len > data)
+    fail("BTF type section (offset {}, {} bytes) runs past the {} bytes of data (truncated?)", h.type_off, h.type_len, data);
+  if (uint64_t{h.str_off} + h.str_len > data)
+    fail("BTF string section (offset {}, {} bytes) runs past the {} bytes of data (truncated?)", h.str_off, h.str_len,
+         data);
+}
+
+struct btf* parse_btf(std::span<const uint8_t> b) {
+  check_btf_header(b);
+  struct btf* p = btf__new(b.data(), static_cast<uint32_t>(b.size()));
+  if (!p) fail("BTF types are corrupt ({} bytes): libbpf rejects them ({})", b.size(), std::strerror(errno));
+  return p;
+}
+
 // Descends into `type_id` looking for `name`; anonymous struct/union members
 // are searched recursively, as C name lookup does.
 bool find_in(const struct btf* b, uint32_t type_id, std::string_view name, uint64_t base_bits,
-             uint64_t* bits, uint32_t* member_type, bool* bitfield) {
+             uint64_t* bits, uint32_t* member_type, bool* bitfield, int depth = 0) {
   const btf_type* t = btf__type_by_id(b, type_id);
-  if (!t || !btf_is_composite(t)) return false;
+  if (!t || !btf_is_composite(t) || depth > kMaxDepth) return false;
   const btf_member* m = btf_members(t);
   for (uint16_t i = 0; i < btf_vlen(t); ++i, ++m) {
     uint64_t off = base_bits + btf_member_bit_offset(t, i);
@@ -45,7 +76,7 @@ bool find_in(const struct btf* b, uint32_t type_id, std::string_view name, uint6
     }
     if (!mname || !*mname) {
       int32_t inner = btf__resolve_type(b, m->type);
-      if (inner > 0 && find_in(b, static_cast<uint32_t>(inner), name, off, bits, member_type, bitfield))
+      if (inner > 0 && find_in(b, static_cast<uint32_t>(inner), name, off, bits, member_type, bitfield, depth + 1))
         return true;
     }
   }
@@ -63,18 +94,32 @@ std::shared_ptr<const BtfTypes> BtfTypes::load(const fs::path& vmlinux) {
                int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec};
   std::lock_guard lock(mu);
   if (auto it = cache.find(key); it != cache.end()) return it->second;
-  struct btf* b = btf__parse_elf(vmlinux.c_str(), nullptr);
-  if (!b)
-    fail("cannot read BTF from {}: {} (the kernel needs CONFIG_DEBUG_INFO_BTF=y and an uncompressed vmlinux)",
-         vmlinux.string(), std::strerror(errno));
+  // The one ELF reader finds .BTF; libbpf parses the types from its bytes.
+  auto elf = elf::ElfFile::open(vmlinux);
+  const elf::Section* sec = elf.find(".BTF");
+  if (!sec)
+    fail("cannot read BTF from {}: it has no .BTF section (the kernel needs CONFIG_DEBUG_INFO_BTF=y and an "
+         "uncompressed vmlinux)",
+         vmlinux.string());
+  struct btf* b = nullptr;
+  try {
+    b = parse_btf(elf.contents(*sec));
+  } catch (const Error& e) {
+    fail("cannot read BTF from {}: {}", vmlinux.string(), e.what());
+  }
   std::shared_ptr<const BtfTypes> p(new BtfTypes(b));
   cache[key] = p;
   return p;
 }
 
 std::shared_ptr<const BtfTypes> BtfTypes::from_raw(const void* data, size_t size) {
-  struct btf* b = btf__new(data, static_cast<uint32_t>(size));
-  if (!b) fail("invalid raw BTF ({} bytes): {}", size, std::strerror(errno));
+  std::span<const uint8_t> bytes(static_cast<const uint8_t*>(data), size);
+  struct btf* b = nullptr;
+  try {
+    b = parse_btf(bytes);
+  } catch (const Error& e) {
+    fail("invalid raw BTF: {}", e.what());
+  }
   return std::shared_ptr<const BtfTypes>(new BtfTypes(b));
 }
 
@@ -247,23 +292,25 @@ std::optional<BtfTypes::Scalar> BtfTypes::scalar(uint32_t type_id) const {
   return std::nullopt;
 }
 
-std::string BtfTypes::type_name(uint32_t type_id) const {
+std::string BtfTypes::type_name(uint32_t type_id) const { return type_name_at(type_id, 0); }
+
+std::string BtfTypes::type_name_at(uint32_t type_id, int depth) const {
   int32_t r = btf__resolve_type(btf_, type_id);
-  if (r <= 0) return "?";
+  if (r <= 0 || depth > kMaxDepth) return "?";
   const btf_type* t = btf__type_by_id(btf_, static_cast<uint32_t>(r));
   const char* n = btf__name_by_offset(btf_, t->name_off);
   std::string name = n ? n : "";
   if (btf_is_array(t)) {
     const struct btf_array* a = btf_array(t);
-    return type_name(a->type) + "[" + std::to_string(a->nelems) + "]";
+    return type_name_at(a->type, depth + 1) + "[" + std::to_string(a->nelems) + "]";
   }
-  if (btf_is_ptr(t)) return type_name(t->type) + "*";
+  if (btf_is_ptr(t)) return type_name_at(t->type, depth + 1) + "*";
   if (btf_is_struct(t)) return "struct " + (name.empty() ? "<anon>" : name);
   if (btf_is_union(t)) return "union " + (name.empty() ? "<anon>" : name);
   if (btf_is_any_enum(t)) return "enum " + (name.empty() ? "<anon>" : name);
   // Keep the typedef name the program used (u64, s32) where there is one.
   const btf_type* orig = btf__type_by_id(btf_, type_id);
-  while (orig && (btf_is_const(orig) || btf_is_volatile(orig) || btf_is_restrict(orig)))
+  for (int i = 0; orig && i < kMaxDepth && (btf_is_const(orig) || btf_is_volatile(orig) || btf_is_restrict(orig)); ++i)
     orig = btf__type_by_id(btf_, orig->type);
   if (orig && btf_is_typedef(orig)) return btf__name_by_offset(btf_, orig->name_off);
   return name.empty() ? "?" : name;

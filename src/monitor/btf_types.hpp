@@ -28,7 +28,9 @@ class BtfTypes {
   // Cached per path (re-parsed if the file's size or mtime changed).
   // Throws Error naming the file when it has no usable .BTF.
   static std::shared_ptr<const BtfTypes> load(const std::filesystem::path& vmlinux);
-  // From raw BTF bytes (tests, or a kernel's /sys/kernel/btf/vmlinux).
+  // From raw BTF bytes (tests, fuzzing, or a kernel's /sys/kernel/btf/vmlinux).
+  // The header is checked against the bytes (truncation, magic, version,
+  // section bounds are named), then libbpf validates the types.
   static std::shared_ptr<const BtfTypes> from_raw(const void* data, size_t size);
   ~BtfTypes();
   BtfTypes(const BtfTypes&) = delete;
@@ -86,6 +88,7 @@ class BtfTypes {
   std::vector<std::pair<std::string, int64_t>> enumerators(std::string_view enum_name) const;
   explicit BtfTypes(struct btf* b) : btf_(b) {}
   int32_t find_composite(std::string_view name) const;
+  std::string type_name_at(uint32_t type_id, int depth) const;
   struct btf* btf_;
 };
 

@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "elf/elf_file.hpp"
 #include "util/error.hpp"
 
 namespace ktstr::monitor {
@@ -195,8 +196,8 @@ uint64_t SymbolTable::require(std::string_view name) const {
   return s->addr;
 }
 
-SymbolTable SymbolTable::decode(const ElfSections& elf) {
-  const ElfSection* sec = elf.find(".rodata");
+SymbolTable SymbolTable::decode(const elf::ElfFile& elf) {
+  const elf::Section* sec = elf.find(".rodata");
   if (!sec) fail("vmlinux has no .rodata section; cannot decode kallsyms");
   auto ro = elf.contents(*sec);
   Tables t;
@@ -236,7 +237,7 @@ std::shared_ptr<const SymbolTable> SymbolTable::load(const std::filesystem::path
                              int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec);
   std::lock_guard lock(mu);
   if (auto it = cache.find(key); it != cache.end()) return it->second;
-  ElfSections elf = ElfSections::open(vmlinux);
+  elf::ElfFile elf = elf::ElfFile::open(vmlinux);
   std::shared_ptr<const SymbolTable> p;
   try {
     p = std::make_shared<const SymbolTable>(decode(elf));

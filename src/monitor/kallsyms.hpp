@@ -25,7 +25,11 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "monitor/elf_sections.hpp"
+// Forward-declared: modules above monitor (runner, cli) include this
+// header without depending on the ELF reader.
+namespace ktstr::elf {
+class ElfFile;
+}
 
 namespace ktstr::monitor {
 
@@ -40,7 +44,7 @@ class SymbolTable {
   // Decodes the vmlinux's kallsyms once per path (cached in-process).
   // Throws Error saying why when the tables cannot be found or verified.
   static std::shared_ptr<const SymbolTable> load(const std::filesystem::path& vmlinux);
-  static SymbolTable decode(const ElfSections& elf);
+  static SymbolTable decode(const elf::ElfFile& elf);
 
   // Address of a uniquely named symbol; nullopt if absent or ambiguous.
   std::optional<uint64_t> address(std::string_view name) const;

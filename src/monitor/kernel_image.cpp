@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "monitor/elf_sections.hpp"
+#include "elf/elf_file.hpp"
 #include "util/error.hpp"
 
 namespace ktstr::monitor {
@@ -15,7 +15,7 @@ std::shared_ptr<const KernelImage> KernelImage::load(const std::filesystem::path
   img->btf = BtfTypes::load(vmlinux);
   img->symbols = SymbolTable::load(vmlinux);
   uint64_t banner_va = img->symbols->require("linux_banner");
-  ElfSections elf = ElfSections::open(vmlinux);
+  elf::ElfFile elf = elf::ElfFile::open(vmlinux);
   auto bytes = elf.at_addr(banner_va, 64);
   if (bytes.empty()) fail("{}: linux_banner is not in the file's sections", vmlinux.string());
   size_t n = strnlen(reinterpret_cast<const char*>(bytes.data()), bytes.size());

@@ -348,7 +348,7 @@ SchedulerDef SchedulerDef::load(const fs::path& file) {
       json j;
       try {
         j = json::parse(text);
-      } catch (const json::parse_error& e) {
+      } catch (const json::exception& e) {  // parse_error, or out_of_range for "1e9999"
         fail("not valid JSON ({}); TOML files must end in .toml", e.what());
       }
       d = from_json(j);

@@ -57,7 +57,7 @@ const std::vector<Case>& cases() {
        "bad cpuset 'bogus(1)': expected llc(i), numa(n), range(a,b), disjoint(i,of), overlap(i,of,f) or exact(cpus)"},
       {"CpusetMissingCpus", {"run", "--scenario-file", "{f}/cs-missing-cpus.json"},
        "cpuset exact(0-99): CPU(s) 4-99 do not exist (topology has 0-3)"},
-      {"CpusetBackwards", {"run", "--scenario-file", "{f}/cs-backwards.json"}, "bad cpu list '3-1': range 3-1 runs backwards"},
+      {"CpusetBackwards", {"run", "--scenario-file", "{f}/cs-backwards.json"}, "bad CPU list '3-1': range '3-1' runs backwards"},
       {"CpusetPartIndex", {"run", "--scenario-file", "{f}/cs-part-index.json"},
        "cpuset disjoint(2,2): part index 2 must be below the part count 2"},
       {"CpusetLlcRange", {"run", "--scenario-file", "{f}/cs-llc-range.json"},

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "elf/elf_file.hpp"
 #include "monitor/kernel_image.hpp"
 #include "real_kernel.hpp"
 #include "util/error.hpp"
@@ -47,7 +48,7 @@ TEST(Kallsyms, ImageBannerMatchesSymbols) {
 TEST(Kallsyms, RejectsImageWithoutTables) {
   // A minimal ELF with an empty .rodata.
   std::vector<uint8_t> junk(4096, 0);
-  EXPECT_KTSTR_ERROR(ElfSections::parse(junk), "not an ELF64 file");
+  EXPECT_KTSTR_ERROR((void)ktstr::elf::ElfFile::parse(junk), "not an ELF file");
 }
 
 TEST(Kallsyms, AmbiguousNamesAreNotGuessed) {

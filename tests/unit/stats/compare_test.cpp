@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ktstr_test_support.hpp"
+#include "support/ktstr_test_support.hpp"
 
 #include "unit/stats/records.hpp"
 #include "util/error.hpp"

@@ -9,7 +9,7 @@
 
 #include "store/recorder.hpp"
 #include "store/run_store.hpp"
-#include "ktstr_test_support.hpp"
+#include "support/ktstr_test_support.hpp"
 #include "store_test_util.hpp"
 #include "util/error.hpp"
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include "ktstr_test_support.hpp"
+#include "support/ktstr_test_support.hpp"
 
 #include <set>
 

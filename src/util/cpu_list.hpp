@@ -1,0 +1,3 @@
+#pragma once
+// Public API: include/ktstr/cpu_list.hpp.
+#include "ktstr/cpu_list.hpp"
