@@ -1,7 +1,8 @@
 #!/bin/bash
 # A/B must-show (issue 11): the curated scenarios under the fixture
-# scheduler -- a baseline, a run with the fixture's slowed callbacks
-# (--flags slow), and N clean re-runs -- into a private run store; then
+# scheduler -- a baseline, a run with the fixture's delayed dispatch
+# (--flags dispatch-delay: every user task waits 50 ms in the queue before
+# it runs), and N clean re-runs -- into a private run store; then
 # `stats compare` baseline vs slow (expect exit 1, the regressed metrics
 # named) and baseline vs each clean re-run (expect exit 0: no false
 # positive). Prints the figures and the wall time. Usage:
@@ -24,7 +25,7 @@ run() {  # label, extra args
 }
 
 run baseline "$@"
-run slow --flags slow "$@"
+run slow --flags dispatch-delay "$@"
 for i in $(seq 1 "$repeats"); do run "clean$i" "$@"; done
 
 # Runs in order: baseline = latest~(repeats+1), slow = latest~repeats, cleanN = latest~(repeats-N).

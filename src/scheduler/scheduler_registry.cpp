@@ -31,6 +31,11 @@ SchedulerDef fixture() {
   d.topology = kDefaultTopology;
   d.flags = {
       flag("slow", {"--slow-callbacks", "50"}, "busy-wait 50 us in every enqueue/dispatch (still healthy)"),
+      // The A/B slowdown (`stats compare`): far above TCG noise in run delay
+      // and wake latency, yet no spinning, so the watchdog stays quiet.
+      // Marked a fault only to keep it out of the gauntlet's flag profiles.
+      fault("dispatch-delay", {"--dispatch-delay=50"},
+            "user tasks wait 50 ms in the shared queue before dispatch (healthy; for A/B demos)"),
       // The fixture README's test watchdog: stalls surface within 3-4.5 s
       // instead of 30-45 s. A healthy FIFO never leaves a task runnable 3 s.
       flag("short-timeout", {"--timeout-ms", "3000"}, "sched_ext watchdog timeout 3 s instead of 30 s"),
