@@ -73,7 +73,7 @@ void expect_error(const std::string& what, const std::function<void()>& f, const
 class CorruptImage : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    vmlinux_ = test::real_vmlinux();
+    vmlinux_ = monitor::test::real_vmlinux();
     if (vmlinux_.empty()) return;
     image_ = new Bytes(read_all(vmlinux_));
     auto elf = elf::ElfFile::parse(*image_);
@@ -89,7 +89,7 @@ class CorruptImage : public ::testing::Test {
   }
   void SetUp() override {
     if (vmlinux_.empty())
-      GTEST_SKIP() << "no kernel found by ktstr's discovery (`ktstr kernel fetch`): " << test::real_kernel().why_not;
+      GTEST_SKIP() << "no kernel found by ktstr's discovery (`ktstr kernel fetch`): " << monitor::test::real_kernel().why_not;
     ASSERT_FALSE(rodata_.name.empty()) << "the real vmlinux has no .rodata";
     ASSERT_FALSE(btf_.name.empty()) << "the real vmlinux has no .BTF";
   }

@@ -128,7 +128,7 @@ TEST(BadStore, StoreUnderAFile) {
   RecorderOptions o;
   o.path = p;
   o.explicit_path = true;
-  EXPECT_KTSTR_ERROR(Recorder x(o), "cannot create the run store's directory");
+  EXPECT_KTSTR_ERROR(Recorder{o}, "cannot create the run store's directory");
   o.explicit_path = false;
   Recorder rec(o);
   rec.record(make_record("steady", "eevdf", "PASS"));  // warns, no throw
