@@ -1,7 +1,7 @@
 #pragma once
 // `stats compare`: two sides of records, paired on the identity fields
 // they share, repetitions averaged per side, every metric judged with both
-// gates. The JSON is the contract of notes/record_contract.md (the HTML
+// gates. The JSON is the contract of docs/record_contract.md (the HTML
 // report renders it).
 #include <string>
 #include <vector>

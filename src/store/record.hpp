@@ -1,6 +1,6 @@
 #pragma once
 // One test's record, the shape shared by the store, `ktstr stats` and
-// `ktstr report` (contract: notes/record_contract.md). to_json() gives
+// `ktstr report` (contract: docs/record_contract.md). to_json() gives
 //   {"id","run_id","started","identity":{test,variant,topology,scheduler,
 //    flags,kernel,vmm,commit,work_type},"verdict","seconds","result","host"}
 #include <chrono>

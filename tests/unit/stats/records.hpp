@@ -1,5 +1,5 @@
 #pragma once
-// Hand-built run records of the contract shape (notes/record_contract.md):
+// Hand-built run records of the contract shape (docs/record_contract.md):
 // only the fields the stats code reads.
 #include <map>
 #include <string>
