@@ -18,13 +18,12 @@ TEST(CpuList, ParsesKernelSyntax) {
   EXPECT_EQ(parse_cpulist("0-3,6"), (CpuList{0, 1, 2, 3, 6}));
   EXPECT_EQ(parse_cpulist(" 5 , 1-2\n"), (CpuList{1, 2, 5}));
   EXPECT_TRUE(parse_cpulist("").empty());
-  // "1-", "-1" and "1,,2" say only "'' is not a CPU number": the input is what
-  // identifies them (a weak message, see the CPU-list unification).
-  EXPECT_KTSTR_ERROR(parse_cpulist("a"), "bad cpu list 'a': 'a' is not a CPU number");
-  EXPECT_KTSTR_ERROR(parse_cpulist("1-"), "bad cpu list '1-'");
-  EXPECT_KTSTR_ERROR(parse_cpulist("3-1"), "bad cpu list '3-1': range 3-1 runs backwards");
-  EXPECT_KTSTR_ERROR(parse_cpulist("1,,2"), "bad cpu list '1,,2'");
-  EXPECT_KTSTR_ERROR(parse_cpulist("-1"), "bad cpu list '-1'");
+  // One parser (util/cpu_list) for every CPU list, one wording.
+  EXPECT_KTSTR_ERROR(parse_cpulist("a"), "bad CPU list 'a': 'a' is not a CPU number");
+  EXPECT_KTSTR_ERROR(parse_cpulist("1-"), "bad CPU list '1-': empty item (a stray ',' or '-'?)");
+  EXPECT_KTSTR_ERROR(parse_cpulist("3-1"), "bad CPU list '3-1': range '3-1' runs backwards");
+  EXPECT_KTSTR_ERROR(parse_cpulist("1,,2"), "bad CPU list '1,,2': empty item (a stray ',' or '-'?)");
+  EXPECT_KTSTR_ERROR(parse_cpulist("-1"), "bad CPU list '-1': empty item (a stray ',' or '-'?)");
 }
 
 TEST(CpuList, SetOperations) {

@@ -82,7 +82,7 @@ TEST(CpusetSpec, TextRoundTrip) {
       {"range(0.5)", "bad cpuset 'range(0.5)': range takes 2 argument(s)"},
       {"rnage(0,1)", "bad cpuset 'rnage(0,1)': expected llc(i), numa(n), range(a,b)"},
       {"disjoint(1,2", "bad cpuset 'disjoint(1,2': missing ')'"},
-      {"exact(3-1)", "bad cpu list '3-1': range 3-1 runs backwards"},  // does not name the cpuset
+      {"exact(3-1)", "bad CPU list '3-1': range '3-1' runs backwards"},  // does not name the cpuset
       {"(1)", "bad cpuset '(1)': missing name"},
   };
   for (auto [spec, text] : bad) EXPECT_KTSTR_ERROR(CpusetSpec::parse(spec), text) << spec;
