@@ -152,10 +152,15 @@ const SchedulerStatus& SchedulerSupervisor::poll() {
 }
 
 void SchedulerSupervisor::settle_kernel_verdict() {
-  // Let the kernel finish printing its verdict before reading it.
-  for (int i = 0; i < 25 && !status_.kernel_exit; ++i) {
+  // Let the kernel finish printing its verdict before reading it: the
+  // "disabled (KIND)" line comes first and its reason line (e.g. the
+  // scx_bpf_error message) after it -- on a loaded host the verdict was
+  // once read in between and lost the message.
+  for (int i = 0; i < 25; ++i) {
     collect_kernel_log();
-    if (!status_.kernel_exit) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto& ex = status_.kernel_exit;
+    if (ex && (ex->clean() || !ex->reason_lines.empty())) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   drain_log();
 }

@@ -6,23 +6,15 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include "report/json_access.hpp"
 
 namespace ktstr::report {
 using nlohmann::json;
 
 namespace {
 
-const json& at(const json& j, const char* key) {
-  static const json null;
-  if (!j.is_object()) return null;
-  auto it = j.find(key);
-  return it == j.end() ? null : *it;
-}
-
-std::string str(const json& j, const char* key) {
-  const json& v = at(j, key);
-  return v.is_string() ? v.get<std::string>() : "";
-}
+using detail::at;
+using detail::str;
 
 // Scalar statistics worth a glance, in this order (check/result_json.cpp
 // writes them; a record of another version may have more or fewer).

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "report/json_access.hpp"
 #include "report/model.hpp"
 
 namespace ktstr::report {
@@ -13,17 +14,8 @@ using nlohmann::json;
 
 namespace {
 
-const json& at(const json& j, const char* key) {
-  static const json null;
-  if (!j.is_object()) return null;
-  auto it = j.find(key);
-  return it == j.end() ? null : *it;
-}
-
-std::string str(const json& j, const char* key) {
-  const json& v = at(j, key);
-  return v.is_string() ? v.get<std::string>() : "";
-}
+using detail::at;
+using detail::str;
 
 // "2026-11-30T14:05:12Z" -> seconds since the epoch.
 std::optional<double> parse_utc(const std::string& s) {
