@@ -39,6 +39,10 @@ Scenario bandwidth_cap(const CpuLayout& l) {
                          group("cg_free", spin).with_cpuset(all)});
   s.duration = 3000ms;
   s.thresholds.max_bandwidth_excess = kBandwidthExcess;
+  // Throttling hands CPU out in 100 ms periods, so workers sharing these two
+  // CPUs are off-CPU very unevenly by design (measured once under TCG: 2.2 %
+  // vs 39.3 %, failing the 30 % spread); this scenario judges bandwidth.
+  s.thresholds.max_spread_pct = 60;
   return s;
 }
 
