@@ -35,8 +35,12 @@ std::vector<uint8_t> from_hex(const std::string& hex) {
   return out;
 }
 
-// Mixes the seed into the kernel's pool and credits it, so getrandom()
-// output differs between guests restored from one snapshot.
+// Mixes the seed into the kernel's pool and credits it, then forces the
+// crng to reseed from that pool, so getrandom() output differs between
+// guests restored from one snapshot. Without RNDRESEEDCRNG the kernel
+// (5.18+) keeps serving the restored crng state until its reseed interval
+// has passed in guest jiffies, which a restore does not advance: two
+// restores then read identical /dev/urandom bytes.
 void reseed(const std::string& hex, Publisher& pub) {
   auto seed = from_hex(hex);
   if (seed.empty()) return;
@@ -46,8 +50,12 @@ void reseed(const std::string& hex, Publisher& pub) {
   info->buf_size = static_cast<int>(seed.size());
   std::memcpy(info->buf, seed.data(), seed.size());
   Fd r(::open("/dev/urandom", O_WRONLY | O_CLOEXEC));
-  if (!r || ::ioctl(r.get(), RNDADDENTROPY, info) != 0)
+  if (!r || ::ioctl(r.get(), RNDADDENTROPY, info) != 0) {
     pub.publish(channel::MsgType::Log, fmt::format("reseeding the RNG failed: {}", std::strerror(errno)));
+    return;
+  }
+  if (::ioctl(r.get(), RNDRESEEDCRNG) != 0)
+    pub.publish(channel::MsgType::Log, fmt::format("forcing a crng reseed failed: {}", std::strerror(errno)));
 }
 
 void set_clock(int64_t ns, Publisher& pub) {
