@@ -68,7 +68,7 @@ std::vector<Detail> check_isolation(const GroupInput& g) {
     if (outside.empty()) continue;
     out.push_back({DetailKind::isolation,
                    fmt::format("{} ran on cpus {} outside cgroup {}'s cpuset {}", worker_name(w),
-                               format_cpulist(outside), g.cgroup, format_cpulist(*g.cpuset)),
+                               format_cpu_list(outside), g.cgroup, format_cpu_list(*g.cpuset)),
                    g.cgroup});
   }
   return out;

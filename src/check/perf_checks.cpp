@@ -105,7 +105,7 @@ std::vector<Detail> check_numa(const GroupInput& g, const Thresholds& t) {
   if (t.min_page_locality && !g.expected_nodes.empty() && frac(local) < *t.min_page_locality)
     out.push_back({DetailKind::numa,
                    fmt::format("page locality {:.2f} < {} (expected nodes {}, {} pages)", frac(local),
-                               *t.min_page_locality, format_cpulist(g.expected_nodes), total),
+                               *t.min_page_locality, format_cpu_list(g.expected_nodes), total),
                    g.cgroup});
   if (t.max_cross_node_migration_ratio && frac(migrated) > *t.max_cross_node_migration_ratio)
     out.push_back({DetailKind::numa,
@@ -115,7 +115,7 @@ std::vector<Detail> check_numa(const GroupInput& g, const Thresholds& t) {
   if (t.max_slow_tier_ratio && !g.slow_tier_nodes.empty() && frac(slow) > *t.max_slow_tier_ratio)
     out.push_back({DetailKind::numa,
                    fmt::format("slow-tier ratio {:.2f} > {} ({} of {} pages on nodes {})", frac(slow),
-                               *t.max_slow_tier_ratio, slow, total, format_cpulist(g.slow_tier_nodes)),
+                               *t.max_slow_tier_ratio, slow, total, format_cpu_list(g.slow_tier_nodes)),
                    g.cgroup});
   return out;
 }

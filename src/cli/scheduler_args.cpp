@@ -30,7 +30,12 @@ std::optional<ResolvedScheduler> resolve_scheduler_args(const SchedulerArgs& a) 
     if (spec.empty()) spec = def.name;
   }
   scheduler::SchedulerDef def = scheduler::scheduler_def_for(spec, reg);
-  scheduler::Profile profile = scheduler::parse_flag_selection(def, a.flags);
+  scheduler::Profile profile;
+  try {
+    profile = scheduler::parse_flag_selection(def, a.flags);
+  } catch (const Error& e) {
+    fail("--flags {}: {}", a.flags, e.what());  // like CLI11's "--workers: ..."
+  }
   ResolvedScheduler r;
   r.def = def;
   r.ref = scheduler::scheduler_ref_for(def, profile, a.sched_args);

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "check/cpulist.hpp"
+#include "util/cpu_list.hpp"
 #include "check/worker_checks.hpp"
 #include "check/control_checks.hpp"
 #include "guest/cgroup_controls.hpp"
@@ -24,7 +24,7 @@
 namespace ktstr::guest {
 namespace {
 using Clock = std::chrono::steady_clock;
-using scenario::CpuList;
+using ktstr::CpuList;
 constexpr int kBackdrop = -1;
 
 struct LiveGroup {
@@ -129,7 +129,7 @@ class Executor {
       prefix = prefix.empty() ? part : prefix + "/" + part;
       auto it = cgroups_.find(prefix);
       if (it == cgroups_.end() || !it->second.cpuset) continue;
-      eff = eff ? check::cpu_intersection(*eff, *it->second.cpuset) : *it->second.cpuset;
+      eff = eff ? cpu_intersection(*eff, *it->second.cpuset) : *it->second.cpuset;
     }
     return eff;
   }
@@ -153,7 +153,7 @@ class Executor {
       if (!eff) {
         g->unrestricted = true;
       } else {
-        g->allowed = check::cpu_union(g->allowed, *eff);
+        g->allowed = cpu_union(g->allowed, *eff);
       }
     }
   }
@@ -177,9 +177,9 @@ class Executor {
 
   void set_cpuset(const std::string& name, const scenario::CpusetSpec& spec) {
     CpuList cpus = spec.resolve(o_.layout);
-    cg_.set_cpus(name, check::format_cpulist(cpus));
+    cg_.set_cpus(name, format_cpu_list(cpus));
     cgroups_[name].cpuset = cpus;
-    event(fmt::format("cpuset {} = {}", name, check::format_cpulist(cpus)));
+    event(fmt::format("cpuset {} = {}", name, format_cpu_list(cpus)));
     refresh_allowed();
   }
 
@@ -268,11 +268,11 @@ class Executor {
   void spawn(const std::string& cgroup, const scenario::Work& w, int owner) {
     uint32_t count = s_.workers_for(w);
     CpuList pool = cgroup.empty() ? o_.layout.usable : effective_cpuset(cgroup).value_or(o_.layout.usable);
-    std::vector<workload::CpuList> per_worker;
+    std::vector<CpuList> per_worker;
     for (uint32_t i = 0; i < count; ++i) {
       auto cpus = scenario::resolve_affinity(w.affinity, pool, o_.layout, i, o_.seed + live_.size() * 131 + i);
       if (!cpus) break;
-      per_worker.emplace_back(cpus->begin(), cpus->end());
+      per_worker.push_back(std::move(*cpus));
     }
     if (per_worker.size() != count) per_worker.clear();
     workload::WorkerGroup group(make_group_spec(w, count, std::move(per_worker)));
@@ -357,8 +357,8 @@ class Executor {
                      // cgroup's workers without CPUs.
                      cg_.set_cpus(o.a, "");
                      cg_.set_cpus(o.b, "");
-                     if (b) cg_.set_cpus(o.a, check::format_cpulist(*b));
-                     if (a) cg_.set_cpus(o.b, check::format_cpulist(*a));
+                     if (b) cg_.set_cpus(o.a, format_cpu_list(*b));
+                     if (a) cg_.set_cpus(o.b, format_cpu_list(*a));
                      cgroups_[o.a].cpuset = b;
                      cgroups_[o.b].cpuset = a;
                      event(fmt::format("swap cpusets {} <-> {}", o.a, o.b));
@@ -380,8 +380,7 @@ class Executor {
                        for (size_t i = 0; i < g->group.size(); ++i) {
                          auto cpus = scenario::resolve_affinity(o.affinity, pool, o_.layout,
                                                                 static_cast<uint32_t>(i), o_.seed + i);
-                         g->group.set_affinity(i, cpus ? workload::CpuList(cpus->begin(), cpus->end())
-                                                       : workload::CpuList(pool.begin(), pool.end()));
+                         g->group.set_affinity(i, cpus ? *cpus : pool);
                        }
                      }
                      event(fmt::format("set affinity {} {}", o.cgroup, o.affinity.to_string()));

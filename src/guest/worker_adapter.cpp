@@ -20,7 +20,7 @@ check::WorkerStats to_worker_stats(const workload::WorkerReport& r) {
   s.wall_time_ns = r.wall_time_ns;
   s.off_cpu_ns = r.off_cpu_ns;
   s.migrations = r.migrations;
-  for (int c : r.cpus_used) s.cpus_used.push_back(static_cast<uint32_t>(c));
+  s.cpus_used = r.cpus_used;
   s.max_gap_ns = r.max_gap_ns;
   s.max_gap_cpu = r.max_gap_cpu < 0 ? 0 : static_cast<uint32_t>(r.max_gap_cpu);
   s.max_gap_at_ns = r.max_gap_at_ns;
@@ -72,7 +72,7 @@ std::optional<workload::MemPolicySetting> to_mempolicy(const scenario::MemPolicy
 }
 
 workload::GroupSpec make_group_spec(const scenario::Work& w, uint32_t count,
-                                    std::vector<workload::CpuList> affinity_per_worker) {
+                                    std::vector<CpuList> affinity_per_worker) {
   workload::GroupSpec g;
   g.work = workload::make_work_type(w.type, w.params);
   g.workers = count;

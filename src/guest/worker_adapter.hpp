@@ -15,6 +15,6 @@ workload::SchedPolicy to_workload_policy(const scenario::SchedPolicy& p);
 std::optional<workload::MemPolicySetting> to_mempolicy(const scenario::MemPolicy& m);
 // The group spec for `count` workers of `w` with optional per-worker CPUs.
 workload::GroupSpec make_group_spec(const scenario::Work& w, uint32_t count,
-                                    std::vector<workload::CpuList> affinity_per_worker);
+                                    std::vector<CpuList> affinity_per_worker);
 
 }  // namespace ktstr::guest

@@ -8,18 +8,6 @@
 namespace ktstr::monitor {
 namespace {
 
-std::string cpu_list(const std::vector<unsigned>& cpus) {
-  std::string s;
-  for (size_t i = 0; i < cpus.size(); ++i) {
-    size_t j = i;
-    while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1) ++j;
-    if (!s.empty()) s += ",";
-    s += j > i ? fmt::format("{}-{}", cpus[i], cpus[j]) : fmt::format("{}", cpus[i]);
-    i = j;
-  }
-  return s;
-}
-
 double round3(double v) { return std::round(v * 1000) / 1000; }
 
 }  // namespace
@@ -62,7 +50,7 @@ bool Judge::window_done(const Streak& st, const Sample& now) const {
 }
 
 void Judge::emit(const std::string& check, int cpu, double value, double threshold, const Sample& s, uint32_t n,
-                 std::string msg, std::vector<unsigned> idle_cpus) {
+                 std::string msg, CpuList idle_cpus) {
   // One verdict per check and CPU: a stall that persists is one finding.
   std::string key = fmt::format("{}/{}", check, cpu);
   if (std::find(fired_keys_.begin(), fired_keys_.end(), key) != fired_keys_.end()) return;
@@ -271,7 +259,7 @@ void Judge::judge_conservation(const Sample& s) {
   for (unsigned c = 0; c < cpus_; ++c)
     if (counted(c, s) && s.cpus[c].idle && s.cpus[c].nr_running == 0) idle.set(c);
   int worst = -1;
-  std::vector<unsigned> could_run;
+  CpuList could_run;
   if (idle.any()) {
     for (unsigned c = 0; c < cpus_; ++c) {
       if (!counted(c, s)) continue;
@@ -280,7 +268,7 @@ void Judge::judge_conservation(const Sample& s) {
       // with waiting tasks is on its way to run them (or stalled: the
       // stall check's business).
       if (o.idle || o.waiting == 0) continue;
-      std::vector<unsigned> here;
+      CpuList here;
       for (unsigned i = 0; i < cpus_; ++i)
         if (i != c && idle.test(i) && o.waiting_allowed.test(i)) here.push_back(i);
       if (here.empty()) continue;
@@ -312,7 +300,7 @@ void Judge::judge_conservation(const Sample& s) {
   emit("work_conservation", worst, s.cpus[worst].waiting, 0, s, st.n,
        fmt::format("not work-conserving: cpu{} idle while cpu{} has {} task(s) waiting that may run there, "
                    "for {} samples ({:.2f} s)",
-                   cpu_list(could_run), worst, s.cpus[worst].waiting, st.n, secs),
+                   format_cpu_list(could_run), worst, s.cpus[worst].waiting, st.n, secs),
        could_run);
 }
 

@@ -51,6 +51,7 @@
 #include <nlohmann/json.hpp>
 
 #include "monitor/sample.hpp"
+#include "util/cpu_list.hpp"
 
 namespace ktstr::monitor {
 
@@ -78,7 +79,7 @@ struct MonitorVerdict {
   double t = 0;        // host seconds since the VM started, when it fired
   uint32_t samples = 0;  // consecutive samples it held for
   std::string message;
-  std::vector<unsigned> idle_cpus;  // work_conservation: the CPUs left idle
+  CpuList idle_cpus;  // work_conservation: the CPUs left idle
 };
 void to_json(nlohmann::json& j, const MonitorVerdict& v);
 
@@ -114,7 +115,7 @@ class Judge {
   double seconds(uint64_t j) const { return static_cast<double>(j) / cfg_.hz; }
   bool window_done(const Streak& st, const Sample& now) const;
   void emit(const std::string& check, int cpu, double value, double threshold, const Sample& s, uint32_t n,
-            std::string msg, std::vector<unsigned> idle_cpus = {});
+            std::string msg, CpuList idle_cpus = {});
   void judge_imbalance(const Sample& s);
   void judge_dsq(const Sample& s);
   void judge_stall(const Sample& prev, const Sample& s);

@@ -13,6 +13,7 @@
 #include "kernel/kernel_resolve.hpp"
 #include "monitor/bpf_write.hpp"
 #include "monitor/host_monitor.hpp"
+#include "util/cpu_list.hpp"
 
 namespace ktstr::runner {
 
@@ -26,7 +27,7 @@ struct MonitorOptions {
 
 struct MonitorSetup {
   check::Thresholds thresholds;     // merged
-  std::vector<uint32_t> reserved_cpus;
+  CpuList reserved_cpus;
   unsigned cpus = 1;
   bool emulated = true;             // vCPUs share one host thread (TCG)
   bool sched_ext = false;           // a sched_ext scheduler runs (verdicts judged)

@@ -30,7 +30,11 @@ PlannedVariant planned_variant_by_name(const std::string& name) {
   v.gauntlet = true;
   auto sched = test_scheduler(def->options);
   if (sched) {
-    v.profile = scheduler::parse_flag_selection(*sched, tn->profile);
+    try {
+      v.profile = scheduler::parse_flag_selection(*sched, tn->profile);
+    } catch (const Error& e) {
+      fail("{}: {}", name, e.what());  // the profile is the name's last part
+    }
   } else if (tn->profile != "default") {
     fail("{}: the test runs under EEVDF, which has no flags (profile must be 'default')", name);
   }

@@ -23,13 +23,13 @@ CpuList random_half(CpuList pool, uint32_t worker, uint64_t seed) {
   uint64_t state = seed ^ (0x5851f42d4c957f2dULL * (worker + 1ULL));
   for (size_t i = pool.size(); i > 1; --i) std::swap(pool[i - 1], pool[mix(state) % i]);
   pool.resize(std::max<size_t>(1, pool.size() / 2));
-  return check::normalized(std::move(pool));
+  return normalized(std::move(pool));
 }
 
 CpuList best_llc(const CpuList& pool, const CpuLayout& layout) {
   CpuList best;
   for (const auto& llc : layout.llc_cpus) {
-    CpuList common = check::cpu_intersection(llc, pool);
+    CpuList common = cpu_intersection(llc, pool);
     if (common.size() > best.size()) best = std::move(common);  // ties keep the lower LLC
   }
   return best.empty() ? pool : best;
@@ -37,7 +37,7 @@ CpuList best_llc(const CpuList& pool, const CpuLayout& layout) {
 
 }  // namespace
 
-AffinityKind AffinityKind::exact(CpuList cpus) { return {Kind::exact, check::normalized(std::move(cpus))}; }
+AffinityKind AffinityKind::exact(CpuList cpus) { return {Kind::exact, normalized(std::move(cpus))}; }
 
 std::string AffinityKind::to_string() const {
   switch (kind) {
@@ -46,14 +46,14 @@ std::string AffinityKind::to_string() const {
     case Kind::llc_aligned: return "llc_aligned";
     case Kind::cross_cgroup: return "cross_cgroup";
     case Kind::single_cpu: return "single_cpu";
-    case Kind::exact: return fmt::format("exact({})", check::format_cpulist(cpus));
+    case Kind::exact: return fmt::format("exact({})", format_cpu_list(cpus));
   }
   return "?";
 }
 
 AffinityKind AffinityKind::parse(std::string_view text) {
   SpecText t = SpecText::parse(text, "affinity");
-  if (t.name == "exact" && t.has_parens) return exact(check::parse_cpulist(t.inner));
+  if (t.name == "exact" && t.has_parens) return exact(t.cpu_list());
   if (!t.has_parens) {
     for (auto k : {Kind::inherit, Kind::random_subset, Kind::llc_aligned, Kind::cross_cgroup, Kind::single_cpu})
       if (AffinityKind{k, {}}.to_string() == t.name) return {k, {}};
@@ -65,7 +65,7 @@ AffinityKind AffinityKind::parse(std::string_view text) {
 std::optional<CpuList> resolve_affinity(const AffinityKind& a, const CpuList& pool_in, const CpuLayout& layout,
                                         uint32_t worker, uint64_t seed) {
   if (a.kind == Kind::inherit) return std::nullopt;
-  CpuList pool = check::normalized(pool_in);
+  CpuList pool = normalized(pool_in);
   if (pool.empty()) fail("affinity {}: the CPU pool is empty", a.to_string());
   switch (a.kind) {
     case Kind::inherit: return std::nullopt;
@@ -74,9 +74,9 @@ std::optional<CpuList> resolve_affinity(const AffinityKind& a, const CpuList& po
     case Kind::cross_cgroup: return layout.all();
     case Kind::single_cpu: return CpuList{pool.front()};
     case Kind::exact: {
-      CpuList out = check::cpu_intersection(a.cpus, pool);
+      CpuList out = cpu_intersection(a.cpus, pool);
       if (out.empty())
-        fail("affinity {}: none of those CPUs is in the pool {}", a.to_string(), check::format_cpulist(pool));
+        fail("affinity {}: none of those CPUs is in the pool {}", a.to_string(), format_cpu_list(pool));
       return out;
     }
   }

@@ -8,8 +8,8 @@ namespace ktstr::scenario {
 
 CpuList CpuLayout::all() const {
   CpuList out;
-  for (const auto& l : llc_cpus) out = check::cpu_union(out, l);
-  return out.empty() ? check::normalized(usable) : out;
+  for (const auto& l : llc_cpus) out = cpu_union(out, l);
+  return out.empty() ? normalized(usable) : out;
 }
 
 CpuLayout CpuLayout::from_shape(uint32_t nodes, uint32_t llcs, uint32_t cores, uint32_t threads) {

@@ -33,7 +33,7 @@ CpusetSpec CpusetSpec::disjoint(uint32_t i, uint32_t of) { return {.kind = Kind:
 CpusetSpec CpusetSpec::overlap(uint32_t i, uint32_t of, double widen) {
   return {.kind = Kind::overlap, .index = i, .of = of, .widen = widen};
 }
-CpusetSpec CpusetSpec::exact(CpuList cpus) { return {.kind = Kind::exact, .cpus = check::normalized(std::move(cpus))}; }
+CpusetSpec CpusetSpec::exact(CpuList cpus) { return {.kind = Kind::exact, .cpus = normalized(std::move(cpus))}; }
 
 std::optional<std::string> CpusetSpec::check() const {
   const std::string me = to_string();
@@ -90,16 +90,16 @@ CpuList CpusetSpec::resolve(const CpuLayout& layout) const {
       break;
     }
     case Kind::exact: {
-      CpuList missing = check::cpu_difference(cpus, layout.all());
+      CpuList missing = cpu_difference(cpus, layout.all());
       if (!missing.empty())
-        fail("cpuset {}: CPU(s) {} do not exist (topology has {})", me, check::format_cpulist(missing),
-             check::format_cpulist(layout.all()));
+        fail("cpuset {}: CPU(s) {} do not exist (topology has {})", me, format_cpu_list(missing),
+             format_cpu_list(layout.all()));
       out = cpus;
       break;
     }
   }
   if (out.empty()) fail("cpuset {} resolves to no CPU on {} usable CPU(s)", me, n);
-  return check::normalized(std::move(out));
+  return normalized(std::move(out));
 }
 
 std::string CpusetSpec::to_string() const {
@@ -109,14 +109,14 @@ std::string CpusetSpec::to_string() const {
     case Kind::range: return fmt::format("range({},{})", lo, hi);
     case Kind::disjoint: return fmt::format("disjoint({},{})", index, of);
     case Kind::overlap: return fmt::format("overlap({},{},{})", index, of, widen);
-    case Kind::exact: return fmt::format("exact({})", check::format_cpulist(cpus));
+    case Kind::exact: return fmt::format("exact({})", format_cpu_list(cpus));
   }
   return "?";
 }
 
 CpusetSpec CpusetSpec::parse(std::string_view text) {
   SpecText t = SpecText::parse(text, "cpuset");
-  if (t.name == "exact") return exact(check::parse_cpulist(t.inner));
+  if (t.name == "exact") return exact(t.cpu_list());
   if (t.name == "llc") {
     t.arity(1);
     return llc(t.u32(0));

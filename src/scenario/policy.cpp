@@ -101,7 +101,7 @@ std::vector<uint32_t> MemPolicy::expected_nodes() const {
 }
 
 std::string MemPolicy::to_string() const {
-  std::string args = check::format_cpulist(nodes);
+  std::string args = format_cpu_list(nodes);
   if (static_nodes) args += args.empty() ? "static" : ",static";
   if (relative_nodes) args += args.empty() ? "relative" : ",relative";
   return args.empty() ? std::string(mode_name(mode)) : fmt::format("{}({})", mode_name(mode), args);

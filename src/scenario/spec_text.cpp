@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "util/cpu_list.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
@@ -37,6 +38,14 @@ uint32_t SpecText::u32(size_t i) const {
   if (a.empty() || ec != std::errc() || p != a.data() + a.size())
     fail("bad {} '{}': '{}' is not a non-negative integer", what, whole, a);
   return v;
+}
+
+CpuList SpecText::cpu_list() const {
+  try {
+    return parse_cpu_list(inner);
+  } catch (const Error& e) {
+    fail("bad {} '{}': {}", what, whole, e.what());
+  }
 }
 
 double SpecText::num(size_t i) const {

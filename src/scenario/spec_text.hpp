@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/cpu_list.hpp"
+
 namespace ktstr::scenario {
 
 struct SpecText {
@@ -22,6 +24,9 @@ struct SpecText {
   void arity(size_t n) const;
   uint32_t u32(size_t i) const;
   double num(size_t i) const;
+  // The inner text as a CPU list ("exact(0-3,6)"); the error quotes the
+  // whole spec as well as the parser's reason.
+  CpuList cpu_list() const;
 };
 
 }  // namespace ktstr::scenario

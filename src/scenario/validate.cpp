@@ -135,9 +135,9 @@ class Validator {
     if (a.kind != AffinityKind::Kind::exact) return;
     if (a.cpus.empty()) return error(where, fmt::format("affinity {}: empty CPU set", a.to_string()));
     if (!ctx_.layout) return;
-    CpuList missing = check::cpu_difference(a.cpus, ctx_.layout->all());
+    CpuList missing = cpu_difference(a.cpus, ctx_.layout->all());
     if (!missing.empty())
-      error(where, fmt::format("affinity {}: CPU(s) {} do not exist", a.to_string(), check::format_cpulist(missing)));
+      error(where, fmt::format("affinity {}: CPU(s) {} do not exist", a.to_string(), format_cpu_list(missing)));
   }
 
   void check_work(const std::string& where, const Work& w) {

@@ -122,7 +122,7 @@ Profile parse_flag_selection(const SchedulerDef& def, std::string_view text) {
     std::string f = trim(tok);
     if (f.empty()) continue;
     int i = def.flag_index(f);
-    if (i < 0) fail("--flags: scheduler '{}' has no flag '{}' ({})", def.name, f, known_flags(def));
+    if (i < 0) fail("unknown flag '{}' for scheduler '{}' ({})", f, def.name, known_flags(def));
     s[i] = true;
   }
   // No silent additions: the user picks exactly what runs.
@@ -130,16 +130,16 @@ Profile parse_flag_selection(const SchedulerDef& def, std::string_view text) {
     if (!s[i]) continue;
     for (const auto& r : def.flags[i].requires_flags)
       if (int j = def.flag_index(r); j < 0 || !s[j])
-        fail("--flags: flag '{}' of scheduler '{}' requires '{}'; add it", def.flags[i].name, def.name, r);
+        fail("flag '{}' of scheduler '{}' requires '{}'; add it", def.flags[i].name, def.name, r);
   }
   return to_profile(def, s);
 }
 
 void check_profile(const SchedulerDef& def, const Profile& p, const FlagConstraints& c) {
   for (const auto& f : base_profile(def, c).flags)
-    if (!p.has(f)) fail("--flags {}: this test requires flag '{}' of scheduler '{}'", p.name(), f, def.name);
+    if (!p.has(f)) fail("flags {}: this test requires flag '{}' of scheduler '{}'", p.name(), f, def.name);
   for (const auto& f : c.excluded)
-    if (p.has(f)) fail("--flags {}: this test excludes flag '{}' of scheduler '{}'", p.name(), f, def.name);
+    if (p.has(f)) fail("flags {}: this test excludes flag '{}' of scheduler '{}'", p.name(), f, def.name);
 }
 
 std::vector<std::string> profile_args(const SchedulerDef& def, const Profile& p) {

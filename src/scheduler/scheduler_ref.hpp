@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ktstr/scheduler/flag_profiles.hpp"
+#include "util/cpu_list.hpp"
 
 namespace ktstr::scheduler {
 
@@ -20,7 +21,7 @@ struct SchedulerRef {
   std::vector<std::string> args;     // fixed + --sched-args + flag args
   std::vector<std::string> kernel_cmdline;                 // from its definition
   std::vector<std::pair<std::string, std::string>> sysctls;  // /proc/sys path -> value
-  std::vector<uint32_t> reserved_cpus;                      // from its definition (monitor)
+  CpuList reserved_cpus;                      // from its definition (monitor)
   std::string guest_path() const { return "/usr/local/bin/" + binary.filename().string(); }
   // The request's "scheduler" object guest init reads (guest/scheduler_params.hpp).
   nlohmann::json guest_request() const {

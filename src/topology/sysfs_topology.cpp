@@ -25,7 +25,7 @@ int32_t read_int(const fs::path& p) {
   return v;
 }
 
-std::optional<CpuSet> read_list(const fs::path& p) {
+std::optional<CpuList> read_list(const fs::path& p) {
   auto s = read_trimmed(p);
   if (!s) return std::nullopt;
   try {
@@ -58,7 +58,7 @@ ObservedCpu read_cpu(const fs::path& cpu_root, uint32_t id) {
   c.package = read_int(dir / "topology/physical_package_id");
   c.die = read_int(dir / "topology/die_id");
   c.core_id = read_int(dir / "topology/core_id");
-  c.smt_siblings = read_list(dir / "topology/thread_siblings_list").value_or(CpuSet{id});
+  c.smt_siblings = read_list(dir / "topology/thread_siblings_list").value_or(CpuList{id});
   read_llc(dir, c);
   return c;
 }
@@ -93,7 +93,7 @@ std::vector<ObservedNode> read_nodes(const fs::path& node_root) {
     if (!std::regex_match(fn, m, name)) continue;
     ObservedNode n;
     n.id = static_cast<uint32_t>(std::stoul(m[1].str()));
-    n.cpus = read_list(e.path() / "cpulist").value_or(CpuSet{});
+    n.cpus = read_list(e.path() / "cpulist").value_or(CpuList{});
     n.distances = read_distances(e.path() / "distance");
     n.memory_kb = read_mem_total_kb(e.path() / "meminfo");
     out.push_back(std::move(n));

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "topology/cpuset.hpp"
+#include "util/cpu_list.hpp"
 #include "topology/topology.hpp"
 
 namespace ktstr::topology {
@@ -18,24 +18,24 @@ struct ObservedCpu {
   int32_t package = -1;   // physical_package_id (-1 when unknown)
   int32_t die = -1;       // die_id
   int32_t core_id = -1;   // core_id (per package on x86, not per LLC)
-  CpuSet smt_siblings;    // thread_siblings_list (includes the CPU itself)
-  CpuSet llc;             // shared_cpu_list of the last-level cache; empty = none
+  CpuList smt_siblings;    // thread_siblings_list (includes the CPU itself)
+  CpuList llc;             // shared_cpu_list of the last-level cache; empty = none
   uint32_t llc_level = 0; // level of that cache (3 on every machine we target)
   int32_t node = -1;      // the node listing this CPU; -1 = none
 };
 
 struct ObservedNode {
   uint32_t id = 0;
-  CpuSet cpus;
+  CpuList cpus;
   std::vector<uint32_t> distances;  // to every node, in node id order
   uint64_t memory_kb = 0;           // MemTotal from nodeN/meminfo
 };
 
 struct ObservedTopology {
-  CpuSet online;
-  CpuSet possible;
+  CpuList online;
+  CpuList possible;
   std::vector<ObservedCpu> cpus;     // online CPUs, by id
-  std::vector<CpuSet> llcs;          // distinct LLC CPU lists, by lowest CPU
+  std::vector<CpuList> llcs;          // distinct LLC CPU lists, by lowest CPU
   std::vector<ObservedNode> nodes;   // by id; synthesized node 0 without NUMA sysfs
 
   const ObservedCpu* cpu(uint32_t id) const;

@@ -121,29 +121,29 @@ uint32_t Topology::node_of_llc(uint32_t llc) const {
   fail("LLC {} is outside topology {}", llc, name());
 }
 
-CpuSet Topology::all_cpus() const {
-  CpuSet s(cpus());
+CpuList Topology::all_cpus() const {
+  CpuList s(cpus());
   for (uint32_t i = 0; i < s.size(); ++i) s[i] = i;
   return s;
 }
 
-CpuSet Topology::llc_cpus(uint32_t llc) const {
-  CpuSet s;
+CpuList Topology::llc_cpus(uint32_t llc) const {
+  CpuList s;
   for (uint32_t c = llc * cpus_per_llc(); c < (llc + 1) * cpus_per_llc(); ++c) s.push_back(c);
   return s;
 }
 
-CpuSet Topology::node_cpus(uint32_t node) const {
+CpuList Topology::node_cpus(uint32_t node) const {
   uint32_t first = first_llc_of_node(node);
-  CpuSet s;
+  CpuList s;
   for (uint32_t c = first * cpus_per_llc(); c < (first + node_llc_count(node)) * cpus_per_llc(); ++c)
     s.push_back(c);
   return s;
 }
 
-CpuSet Topology::smt_siblings(uint32_t cpu) const {
+CpuList Topology::smt_siblings(uint32_t cpu) const {
   uint32_t first = cpu - cpu % threads_per_core;
-  CpuSet s;
+  CpuList s;
   for (uint32_t c = first; c < first + threads_per_core; ++c) s.push_back(c);
   return s;
 }
@@ -153,8 +153,8 @@ uint32_t Topology::distance(uint32_t a, uint32_t b) const {
   return a == b ? kLocalDistance : kRemoteDistance;
 }
 
-CpuSet Topology::usable_cpus() const {
-  CpuSet s = all_cpus();
+CpuList Topology::usable_cpus() const {
+  CpuList s = all_cpus();
   if (s.size() > 2) s.pop_back();
   return s;
 }

@@ -11,20 +11,20 @@
 namespace ktstr::topology {
 namespace {
 
-std::string list(const CpuSet& s) { return s.empty() ? "none" : format_cpu_list(s); }
+std::string list(const CpuList& s) { return s.empty() ? "none" : format_cpu_list(s); }
 
 // Checks that every CPU of a group (an LLC, a core) reports `expected` as
 // its group; groups CPUs by what they report so one broken LLC gives one
 // sentence, not one per CPU.
-void check_group(const std::string& label, const CpuSet& expected, const ObservedTopology& o,
-                 const std::function<const CpuSet&(const ObservedCpu&)>& get, const char* what,
+void check_group(const std::string& label, const CpuList& expected, const ObservedTopology& o,
+                 const std::function<const CpuList&(const ObservedCpu&)>& get, const char* what,
                  std::vector<std::string>& out) {
-  std::map<CpuSet, CpuSet> seen;  // reported list -> CPUs reporting it
+  std::map<CpuList, CpuList> seen;  // reported list -> CPUs reporting it
   for (uint32_t id : expected)
     if (const ObservedCpu* c = o.cpu(id)) seen[get(*c)].push_back(id);
   if (seen.empty() || (seen.size() == 1 && seen.begin()->first == expected)) return;
   if (seen.size() == 1) {
-    const CpuSet& got = seen.begin()->first;
+    const CpuList& got = seen.begin()->first;
     out.push_back(fmt::format("{}: expected {} {}, guest has {}", label, what, list(expected),
                               got.empty() ? "none" : format_cpu_list(got)));
     return;
@@ -36,7 +36,7 @@ void check_group(const std::string& label, const CpuSet& expected, const Observe
 }
 
 void compare_cpus(const Topology& m, const ObservedTopology& o, std::vector<std::string>& out) {
-  CpuSet all = m.all_cpus();
+  CpuList all = m.all_cpus();
   if (o.possible != all)
     out.push_back(fmt::format("expected {} CPUs ({}), guest has possible CPUs {}", m.cpus(), list(all),
                               list(o.possible)));
@@ -45,10 +45,10 @@ void compare_cpus(const Topology& m, const ObservedTopology& o, std::vector<std:
 }
 
 void compare_llcs_and_cores(const Topology& m, const ObservedTopology& o, std::vector<std::string>& out) {
-  auto llc = [](const ObservedCpu& c) -> const CpuSet& { return c.llc; };
-  auto smt = [](const ObservedCpu& c) -> const CpuSet& { return c.smt_siblings; };
+  auto llc = [](const ObservedCpu& c) -> const CpuList& { return c.llc; };
+  auto smt = [](const ObservedCpu& c) -> const CpuList& { return c.smt_siblings; };
   for (uint32_t l = 0; l < m.llcs; ++l) {
-    CpuSet cpus = m.llc_cpus(l);
+    CpuList cpus = m.llc_cpus(l);
     check_group(fmt::format("LLC {}", l), cpus, o, llc, "CPUs", out);
     for (uint32_t first = cpus.front(); first <= cpus.back(); first += m.threads_per_core)
       check_group(fmt::format("core {} of LLC {}", m.core_of(first), l), m.smt_siblings(first), o, smt,
@@ -93,7 +93,7 @@ void compare_nodes(const Topology& m, const ObservedTopology& o, const std::vect
 }
 
 // Equal-sized, consecutive, aligned groups of `size` starting at CPU 0?
-bool regular(const CpuSet& s, size_t size) {
+bool regular(const CpuList& s, size_t size) {
   return !s.empty() && s.size() == size && s.front() % size == 0 && s.back() == s.front() + size - 1;
 }
 

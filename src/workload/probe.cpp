@@ -61,7 +61,7 @@ void Probe::finish(WorkerReport& r) {
   r.migrations = migrations_;
   r.cpus_used.clear();
   for (size_t c = 0; c < cpus_.size(); ++c)
-    if (cpus_.test(c)) r.cpus_used.push_back(static_cast<int>(c));
+    if (cpus_.test(c)) r.cpus_used.push_back(static_cast<uint32_t>(c));
   r.max_gap_ns = max_gap_ns_;
   r.max_gap_cpu = max_gap_cpu_;
   r.max_gap_at_ns = max_gap_at_ns_;

@@ -2,6 +2,9 @@
 
 #include <string.h>
 
+#include <charconv>
+#include <type_traits>
+
 #include <nlohmann/json.hpp>
 
 #include "util/error.hpp"
@@ -15,6 +18,70 @@ constexpr std::pair<ExitKind, std::string_view> kExitNames[] = {
     {ExitKind::Timeout, "timeout"},         {ExitKind::NeverStarted, "never_started"},
     {ExitKind::BadReport, "bad_report"},
 };
+
+// What a field must hold, for the message when it does not.
+template <typename T>
+constexpr std::string_view expected_kind() {
+  if constexpr (std::is_same_v<T, bool>) return "a boolean";
+  else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) return "a non-negative integer";
+  else if constexpr (std::is_integral_v<T>) return "an integer";
+  else if constexpr (std::is_same_v<T, std::string>) return "a string";
+  else if constexpr (std::is_same_v<T, CpuList>) return "an array of CPU numbers";
+  else return "an array of non-negative integers";
+}
+
+// nlohmann converts a negative integer to an unsigned type silently.
+bool negative_in(const nlohmann::json& v) {
+  if (v.is_number_integer() && !v.is_number_unsigned()) return true;
+  if (v.is_array())
+    for (const auto& e : v)
+      if (e.is_number_integer() && !e.is_number_unsigned()) return true;
+  return false;
+}
+
+std::string shown(const nlohmann::json& v) {
+  std::string s = v.dump();
+  return s.size() > 40 ? s.substr(0, 37) + "..." : s;
+}
+
+[[noreturn]] void wrong_type(std::string_view prefix, const char* key, const nlohmann::json& v,
+                             std::string_view expected) {
+  fail("worker report field '{}{}' is {} ({}), not {}", prefix, key, v.type_name(), shown(v), expected);
+}
+
+// Every field is read through here, so a malformed report names the field
+// and what is wrong with it instead of passing on nlohmann's exception text
+// ("[json.exception.type_error.302] type must be number, but is string").
+template <typename T>
+T field(const nlohmann::json& j, std::string_view prefix, const char* key) {
+  if (!j.is_object()) {
+    if (prefix.empty()) fail("worker report is {} ({}), not an object", j.type_name(), shown(j));
+    fail("worker report field '{}' is {} ({}), not an object", prefix.substr(0, prefix.size() - 1), j.type_name(), shown(j));
+  }
+  auto it = j.find(key);
+  if (it == j.end()) fail("worker report field '{}{}' is missing", prefix, key);
+  auto wrong = [&] { wrong_type(prefix, key, *it, expected_kind<T>()); };
+  if constexpr (!std::is_same_v<T, bool> && !std::is_same_v<T, std::string>) {
+    if constexpr (std::is_unsigned_v<T> || !std::is_integral_v<T>)
+      if (negative_in(*it)) wrong();
+    if constexpr (std::is_integral_v<T>)
+      if (!it->is_number()) wrong();  // nlohmann would take a boolean as 0/1
+  }
+  try {
+    return it->get<T>();
+  } catch (const nlohmann::json::exception&) {
+    wrong_type(prefix, key, *it, expected_kind<T>());
+  }
+}
+
+// "[json.exception.parse_error.110] parse error at byte 1: ..." without the
+// library's tag, which means nothing to a user.
+std::string reason(const nlohmann::json::exception& e) {
+  std::string s = e.what();
+  if (s.rfind("[json.exception.", 0) == 0)
+    if (auto p = s.find("] "); p != std::string::npos) s.erase(0, p + 2);
+  return s;
+}
 
 }  // namespace
 
@@ -72,10 +139,10 @@ void to_json(nlohmann::json& j, const SchedstatDelta& s) {
 }
 
 void from_json(const nlohmann::json& j, SchedstatDelta& s) {
-  s.available = j.at("available").get<bool>();
-  s.cpu_time_ns = j.at("cpu_time_ns").get<uint64_t>();
-  s.run_delay_ns = j.at("run_delay_ns").get<uint64_t>();
-  s.run_count = j.at("run_count").get<uint64_t>();
+  s.available = field<bool>(j, "schedstat.", "available");
+  s.cpu_time_ns = field<uint64_t>(j, "schedstat.", "cpu_time_ns");
+  s.run_delay_ns = field<uint64_t>(j, "schedstat.", "run_delay_ns");
+  s.run_count = field<uint64_t>(j, "schedstat.", "run_count");
 }
 
 void to_json(nlohmann::json& j, const WorkerReport& r) {
@@ -108,31 +175,45 @@ void to_json(nlohmann::json& j, const WorkerReport& r) {
 }
 
 void from_json(const nlohmann::json& j, WorkerReport& r) {
-  r.pid = j.at("pid").get<pid_t>();
-  r.index = j.at("index").get<size_t>();
-  r.work_type = j.at("work_type").get<std::string>();
-  r.work_units = j.at("work_units").get<uint64_t>();
-  r.iterations = j.at("iterations").get<uint64_t>();
-  r.cpu_time_ns = j.at("cpu_time_ns").get<uint64_t>();
-  r.wall_time_ns = j.at("wall_time_ns").get<uint64_t>();
-  r.off_cpu_ns = j.at("off_cpu_ns").get<uint64_t>();
-  r.migrations = j.at("migrations").get<uint64_t>();
-  r.cpus_used = j.at("cpus_used").get<std::vector<int>>();
-  r.max_gap_ns = j.at("max_gap_ns").get<uint64_t>();
-  r.max_gap_cpu = j.at("max_gap_cpu").get<int>();
-  r.max_gap_at_ns = j.at("max_gap_at_ns").get<uint64_t>();
-  r.wake_latencies_ns = j.at("wake_latencies_ns").get<std::vector<uint64_t>>();
-  r.wake_samples_seen = j.at("wake_samples_seen").get<uint64_t>();
-  r.schedstat = j.at("schedstat").get<SchedstatDelta>();
+  r.pid = field<pid_t>(j, "", "pid");
+  r.index = field<size_t>(j, "", "index");
+  r.work_type = field<std::string>(j, "", "work_type");
+  r.work_units = field<uint64_t>(j, "", "work_units");
+  r.iterations = field<uint64_t>(j, "", "iterations");
+  r.cpu_time_ns = field<uint64_t>(j, "", "cpu_time_ns");
+  r.wall_time_ns = field<uint64_t>(j, "", "wall_time_ns");
+  r.off_cpu_ns = field<uint64_t>(j, "", "off_cpu_ns");
+  r.migrations = field<uint64_t>(j, "", "migrations");
+  r.cpus_used = field<CpuList>(j, "", "cpus_used");
+  r.max_gap_ns = field<uint64_t>(j, "", "max_gap_ns");
+  r.max_gap_cpu = field<int>(j, "", "max_gap_cpu");
+  r.max_gap_at_ns = field<uint64_t>(j, "", "max_gap_at_ns");
+  r.wake_latencies_ns = field<std::vector<uint64_t>>(j, "", "wake_latencies_ns");
+  r.wake_samples_seen = field<uint64_t>(j, "", "wake_samples_seen");
+  if (!j.contains("schedstat")) fail("worker report field 'schedstat' is missing");
+  r.schedstat = j["schedstat"].get<SchedstatDelta>();
+  if (!j.contains("numa_pages")) fail("worker report field 'numa_pages' is missing");
+  const nlohmann::json& numa = j["numa_pages"];
+  if (!numa.is_object()) fail("worker report field 'numa_pages' is {}, not an object", numa.type_name());
   r.numa_pages.clear();
-  for (auto& [node, pages] : j.at("numa_pages").items())
-    r.numa_pages[std::stoi(node)] = pages.get<uint64_t>();
-  r.numa_pages_migrated = j.at("numa_pages_migrated").get<uint64_t>();
-  r.completed = j.at("completed").get<bool>();
-  r.exit_kind = parse_exit_kind(j.at("exit_kind").get<std::string>());
-  r.exit_code = j.at("exit_code").get<int>();
-  r.exit_signal = j.at("exit_signal").get<int>();
-  r.error = j.at("error").get<std::string>();
+  for (auto& [node, pages] : numa.items()) {
+    int n = -1;
+    auto [end, ec] = std::from_chars(node.data(), node.data() + node.size(), n);
+    if (node.empty() || ec != std::errc() || end != node.data() + node.size() || n < 0)
+      fail("worker report field 'numa_pages' has key '{}', not a NUMA node number", node);
+    r.numa_pages[n] = field<uint64_t>(numa, "numa_pages.", node.c_str());
+  }
+  r.numa_pages_migrated = field<uint64_t>(j, "", "numa_pages_migrated");
+  r.completed = field<bool>(j, "", "completed");
+  const std::string kind = field<std::string>(j, "", "exit_kind");
+  try {
+    r.exit_kind = parse_exit_kind(kind);
+  } catch (const Error& e) {
+    fail("worker report field 'exit_kind': {}", e.what());
+  }
+  r.exit_code = field<int>(j, "", "exit_code");
+  r.exit_signal = field<int>(j, "", "exit_signal");
+  r.error = field<std::string>(j, "", "error");
 }
 
 std::vector<uint8_t> encode_report(const WorkerReport& r) {
@@ -140,11 +221,15 @@ std::vector<uint8_t> encode_report(const WorkerReport& r) {
 }
 
 WorkerReport decode_report(const std::vector<uint8_t>& bytes) {
+  if (bytes.empty()) fail("worker report is empty (the worker wrote none)");
+  nlohmann::json j;
   try {
-    return nlohmann::json::from_cbor(bytes).get<WorkerReport>();
+    j = nlohmann::json::from_cbor(bytes);
   } catch (const nlohmann::json::exception& e) {
-    fail("worker report: {}", e.what());
+    // A worker killed mid-write leaves a truncated report: say so plainly.
+    fail("worker report ({} bytes) is not valid CBOR: {}", bytes.size(), reason(e));
   }
+  return j.get<WorkerReport>();  // field errors name the field (field<T>)
 }
 
 }  // namespace ktstr::workload

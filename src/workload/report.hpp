@@ -11,6 +11,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "util/cpu_list.hpp"
+
 namespace ktstr::workload {
 
 // How the worker's process ended, from the parent's point of view.
@@ -45,7 +47,7 @@ struct WorkerReport {
   uint64_t off_cpu_ns = 0;    // wall - cpu (clamped at 0)
 
   uint64_t migrations = 0;    // CPU changes seen between checkpoints
-  std::vector<int> cpus_used; // sorted, unique
+  CpuList cpus_used;          // sorted, unique
 
   // Longest span between consecutive progress checkpoints, counted only
   // across compute (sleeps/yields/waits the work type does on purpose are

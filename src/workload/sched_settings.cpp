@@ -56,8 +56,8 @@ void apply_affinity(pid_t pid, const CpuList& cpus) {
   if (cpus.empty()) fail("worker pid {}: empty affinity set", pid);
   cpu_set_t set;
   CPU_ZERO(&set);
-  for (int c : cpus) {
-    if (c < 0 || c >= CPU_SETSIZE) fail("worker pid {}: CPU {} out of range", pid, c);
+  for (uint32_t c : cpus) {
+    if (c >= CPU_SETSIZE) fail("worker pid {}: CPU {} out of range (cpu_set_t holds 0-{})", pid, c, CPU_SETSIZE - 1);
     CPU_SET(c, &set);
   }
   if (::sched_setaffinity(pid, sizeof set, &set) != 0)
@@ -79,7 +79,7 @@ CpuList get_affinity(pid_t pid) {
     fail_errno(fmt::format("sched_getaffinity(pid {})", pid));
   CpuList out;
   for (int c = 0; c < CPU_SETSIZE; ++c)
-    if (CPU_ISSET(c, &set)) out.push_back(c);
+    if (CPU_ISSET(c, &set)) out.push_back(static_cast<uint32_t>(c));
   return out;
 }
 

@@ -2,13 +2,16 @@
 // Per-worker scheduling knobs applied by the parent to a worker's pid
 // (workers are single-threaded, so pid == tid and the calls act on the
 // worker alone). Affinity *kinds* are resolved by the scenario layer; this
-// module only applies a concrete CPU list.
+// module only applies a concrete CPU list (ktstr::CpuList, the one CPU-set
+// type).
 #include <sys/types.h>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "util/cpu_list.hpp"
 
 namespace ktstr::workload {
 
@@ -29,8 +32,6 @@ struct SchedPolicy {
   void validate() const;     // throws ktstr::Error on a bad priority
   bool operator==(const SchedPolicy&) const = default;
 };
-
-using CpuList = std::vector<int>;
 
 // A NUMA memory policy the worker sets on itself (set_mempolicy(2) acts on
 // the calling thread only) right after its start, before any work.

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "ktstr/check/cpulist.hpp"
+#include "ktstr/cpu_list.hpp"
 #include "ktstr/check/worker_stats.hpp"
 
 namespace ktstr::check {

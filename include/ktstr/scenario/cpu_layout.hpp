@@ -6,11 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "ktstr/check/cpulist.hpp"
+#include "ktstr/cpu_list.hpp"
 
 namespace ktstr::scenario {
-
-using check::CpuList;
 
 struct CpuLayout {
   CpuList usable;                  // CPUs workers may use (PRODUCT.md §1)

@@ -44,7 +44,9 @@ Profile base_profile(const SchedulerDef& def, const FlagConstraints& c = {});
 // `--flags a,b` ('+' also separates, so a profile name from a gauntlet test
 // name can be pasted; "" or "default" is the empty profile). Fault flags may
 // be named. Throws for an unknown flag (listing the known ones) or a flag
-// whose requirement is missing (naming both).
+// whose requirement is missing (naming both). The message does not say
+// where the text came from (--flags, a gauntlet test name, a scenario
+// file): each caller prefixes that.
 Profile parse_flag_selection(const SchedulerDef& def, std::string_view text);
 
 // A --flags selection against a test's constraints: throws if it lacks a

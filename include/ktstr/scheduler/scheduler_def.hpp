@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "ktstr/check/thresholds.hpp"
+#include "ktstr/cpu_list.hpp"
 
 namespace ktstr::scheduler {
 
@@ -71,7 +72,7 @@ struct SchedulerDef {
   // CPU): left idle on purpose, so the monitor's work-conservation and
   // imbalance checks leave them out. Opting out of work conservation
   // altogether is the threshold knob work_conservation = false.
-  std::vector<uint32_t> reserved_cpus;
+  CpuList reserved_cpus;
   check::Thresholds thresholds;
   std::vector<FlagDef> flags;  // definition order = order in profile names and args
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ktstr/topology/cpuset.hpp"
+#include "ktstr/cpu_list.hpp"
 
 namespace ktstr::topology {
 
@@ -61,14 +61,14 @@ struct Topology {
   uint32_t node_llc_count(uint32_t node) const;
   uint32_t first_llc_of_node(uint32_t node) const;
 
-  CpuSet all_cpus() const;
-  CpuSet llc_cpus(uint32_t llc) const;
-  CpuSet node_cpus(uint32_t node) const;  // empty for a memory-only node
-  CpuSet smt_siblings(uint32_t cpu) const;  // includes cpu, like thread_siblings_list
+  CpuList all_cpus() const;
+  CpuList llc_cpus(uint32_t llc) const;
+  CpuList node_cpus(uint32_t node) const;  // empty for a memory-only node
+  CpuList smt_siblings(uint32_t cpu) const;  // includes cpu, like thread_siblings_list
   uint32_t distance(uint32_t node_a, uint32_t node_b) const;
   // All CPUs but the highest when there are more than 2 (PRODUCT.md §1: the
   // last one is kept for the harness itself).
-  CpuSet usable_cpus() const;
+  CpuList usable_cpus() const;
 
   friend bool operator==(const Topology&, const Topology&) = default;
 };

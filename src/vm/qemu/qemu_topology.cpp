@@ -74,7 +74,7 @@ std::string smp_arg(const topology::Topology& t) {
 void add_numa(const topology::Topology& t, QemuTopologyArgs& q) {
   for (uint32_t n = 0; n < t.numa_nodes; ++n) {
     std::string node = fmt::format("node,nodeid={},memdev={}", n, q.backends[n].id);
-    topology::CpuSet cpus = t.node_cpus(n);
+    CpuList cpus = t.node_cpus(n);
     if (!cpus.empty()) node += fmt::format(",cpus={}-{}", cpus.front(), cpus.back());
     q.args.insert(q.args.end(), {"-numa", node});
   }

@@ -53,7 +53,7 @@ void nice_sweep(WorkerContext& ctx) {
 
 namespace {
 
-bool pin_self(int cpu) {
+bool pin_self(uint32_t cpu) {
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);

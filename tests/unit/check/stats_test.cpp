@@ -6,6 +6,7 @@
 #include "unit/check/builders.hpp"
 
 using namespace ktstr::check;
+using ktstr::CpuList;
 using test::group;
 using test::healthy;
 using test::kMs;

@@ -102,6 +102,7 @@ TEST(TestPlan, VariantByNameForShellTest) {
   EXPECT_EQ(g.profile.flags, (std::vector<std::string>{"slow", "short-timeout"}));
   EXPECT_KTSTR_ERROR(planned_variant_by_name("ktstr/Plan.Missing"), "no test Plan.Missing in this binary; its tests:\n  ktstr/Plan.Named");
   EXPECT_KTSTR_ERROR(planned_variant_by_name("gauntlet/Plan.Named/no-preset/default"), "gauntlet/Plan.Named/no-preset/default: unknown topology preset 'no-preset'");
-  EXPECT_KTSTR_ERROR(planned_variant_by_name("gauntlet/Plan.Named/tiny-1llc/no-flag"), "scheduler 'fixture' has no flag 'no-flag'");
+  EXPECT_KTSTR_ERROR(planned_variant_by_name("gauntlet/Plan.Named/tiny-1llc/no-flag"),
+                     "gauntlet/Plan.Named/tiny-1llc/no-flag: unknown flag 'no-flag' for scheduler 'fixture' (known: ");
   EXPECT_KTSTR_ERROR(planned_variant_by_name("Plan.Named"), "'Plan.Named' is not a test name (ktstr/<Suite>.<Name> or gauntlet/<Suite>.<Name>/<preset>/<profile>)");
 }

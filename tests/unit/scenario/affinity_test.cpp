@@ -8,6 +8,7 @@
 #include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::scenario;
+using ktstr::CpuList;
 
 namespace {
 const CpuLayout kLayout = CpuLayout::from_name("1n2l4c1t");  // LLCs {0-3}, {4-7}
@@ -57,4 +58,5 @@ TEST(Affinity, TextRoundTrip) {
     EXPECT_EQ(AffinityKind::parse(a.to_string()), a) << a.to_string();
   EXPECT_KTSTR_ERROR(AffinityKind::parse("random"), "bad affinity 'random': expected inherit, random_subset");
   EXPECT_KTSTR_ERROR(AffinityKind::parse("single_cpu(1)"), "bad affinity 'single_cpu(1)': expected inherit");
+  EXPECT_KTSTR_ERROR(AffinityKind::parse("exact(5-2)"), "bad affinity 'exact(5-2)': bad CPU list '5-2': range '5-2' runs backwards");
 }

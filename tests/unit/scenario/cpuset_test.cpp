@@ -6,6 +6,7 @@
 #include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::scenario;
+using ktstr::CpuList;
 using ::testing::HasSubstr;
 
 namespace {
@@ -82,7 +83,8 @@ TEST(CpusetSpec, TextRoundTrip) {
       {"range(0.5)", "bad cpuset 'range(0.5)': range takes 2 argument(s)"},
       {"rnage(0,1)", "bad cpuset 'rnage(0,1)': expected llc(i), numa(n), range(a,b)"},
       {"disjoint(1,2", "bad cpuset 'disjoint(1,2': missing ')'"},
-      {"exact(3-1)", "bad CPU list '3-1': range '3-1' runs backwards"},  // does not name the cpuset
+      {"exact(3-1)", "bad cpuset 'exact(3-1)': bad CPU list '3-1': range '3-1' runs backwards"},
+      {"exact(0,,2)", "bad cpuset 'exact(0,,2)': bad CPU list '0,,2': empty item (a stray ',' or '-'?)"},
       {"(1)", "bad cpuset '(1)': missing name"},
   };
   for (auto [spec, text] : bad) EXPECT_KTSTR_ERROR(CpusetSpec::parse(spec), text) << spec;

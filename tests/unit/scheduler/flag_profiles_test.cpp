@@ -112,8 +112,13 @@ TEST(FlagSelection, ParsesIntoDefinitionOrder) {
 
 TEST(FlagSelection, ErrorsListKnownFlagsOrNameTheMissingOne) {
   const auto d = chain();
-  EXPECT_THAT(error_of([&] { parse_flag_selection(d, "a,zz"); }),
-              HasSubstr("has no flag 'zz' (known: a, b, c, d, f)"));
+  // Names the bad flag and lists the known ones; where the text came from
+  // (--flags, a gauntlet test name) is the caller's prefix.
+  EXPECT_EQ(error_of([&] { parse_flag_selection(d, "a,zz"); }),
+            "unknown flag 'zz' for scheduler 'chain' (known: a, b, c, d, f)");
+  SchedulerDef plain;
+  plain.name = "plain";
+  EXPECT_EQ(error_of([&] { parse_flag_selection(plain, "x"); }), "unknown flag 'x' for scheduler 'plain' (it has no flags)");
   EXPECT_THAT(error_of([&] { parse_flag_selection(d, "d,c"); }), HasSubstr("flag 'c' of scheduler 'chain' requires 'b'; add it"));
   EXPECT_THAT(error_of([&] { parse_flag_selection(d, "f"); }), HasSubstr("requires 'a'"));
 }

@@ -4,6 +4,7 @@
 #include "topology/topology.hpp"
 
 using namespace ktstr::topology;
+using ktstr::CpuList;
 
 namespace {
 Topology T(uint32_t n, uint32_t l, uint32_t c, uint32_t t) {
@@ -15,21 +16,21 @@ TEST(Numbering, TwoLlcsNoSmt) {
   Topology t = T(1, 2, 4, 1);
   EXPECT_EQ(t.cpus(), 8u);
   EXPECT_EQ(t.name(), "1n2l4c1t");
-  EXPECT_EQ(t.llc_cpus(0), (CpuSet{0, 1, 2, 3}));
-  EXPECT_EQ(t.llc_cpus(1), (CpuSet{4, 5, 6, 7}));
+  EXPECT_EQ(t.llc_cpus(0), (CpuList{0, 1, 2, 3}));
+  EXPECT_EQ(t.llc_cpus(1), (CpuList{4, 5, 6, 7}));
   EXPECT_EQ(t.llc_of(3), 0u);
   EXPECT_EQ(t.llc_of(4), 1u);
   EXPECT_EQ(t.core_of(5), 1u);
-  EXPECT_EQ(t.smt_siblings(5), CpuSet{5});
+  EXPECT_EQ(t.smt_siblings(5), CpuList{5});
   EXPECT_EQ(t.node_cpus(0), t.all_cpus());
-  EXPECT_EQ(t.usable_cpus(), (CpuSet{0, 1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(t.usable_cpus(), (CpuList{0, 1, 2, 3, 4, 5, 6}));
   EXPECT_FALSE(t.has_smt());
 }
 
 TEST(Numbering, OddShape) {
   Topology t = T(1, 3, 3, 1);  // odd-3llc
   EXPECT_EQ(t.cpus(), 9u);
-  EXPECT_EQ(t.llc_cpus(2), (CpuSet{6, 7, 8}));
+  EXPECT_EQ(t.llc_cpus(2), (CpuList{6, 7, 8}));
   EXPECT_EQ(t.llc_of(5), 1u);
   EXPECT_EQ(t.core_of(5), 2u);
   EXPECT_EQ(t.core_of(6), 0u);
@@ -38,9 +39,9 @@ TEST(Numbering, OddShape) {
 TEST(Numbering, SmtSiblingsAreAdjacent) {
   Topology t = T(1, 3, 2, 2);  // smt-3llc
   EXPECT_EQ(t.cpus(), 12u);
-  EXPECT_EQ(t.llc_cpus(1), (CpuSet{4, 5, 6, 7}));
-  EXPECT_EQ(t.smt_siblings(4), (CpuSet{4, 5}));
-  EXPECT_EQ(t.smt_siblings(7), (CpuSet{6, 7}));
+  EXPECT_EQ(t.llc_cpus(1), (CpuList{4, 5, 6, 7}));
+  EXPECT_EQ(t.smt_siblings(4), (CpuList{4, 5}));
+  EXPECT_EQ(t.smt_siblings(7), (CpuList{6, 7}));
   EXPECT_EQ(t.core_of(6), 1u);
   EXPECT_EQ(t.core_of(9), 0u);
   EXPECT_EQ(t.llc_of(9), 2u);
@@ -52,7 +53,7 @@ TEST(Numbering, EvenNumaNodes) {
   EXPECT_EQ(t.node_of_llc(1), 0u);
   EXPECT_EQ(t.node_of_llc(2), 1u);
   EXPECT_EQ(t.node_of(31), 3u);
-  EXPECT_EQ(t.node_cpus(1), (CpuSet{8, 9, 10, 11, 12, 13, 14, 15}));
+  EXPECT_EQ(t.node_cpus(1), (CpuList{8, 9, 10, 11, 12, 13, 14, 15}));
   EXPECT_EQ(t.distance(0, 0), 10u);
   EXPECT_EQ(t.distance(0, 3), 20u);
 }
@@ -61,9 +62,9 @@ TEST(Numbering, UnevenNodesOwnConsecutiveLlcs) {
   Topology t = T(3, 3, 2, 1);
   t.nodes = {{.llcs = 1, .memory_mb = 256}, {.llcs = 2, .memory_mb = 0}, {.llcs = 0, .memory_mb = 128}};
   t.validate();
-  EXPECT_EQ(t.node_cpus(0), (CpuSet{0, 1}));
-  EXPECT_EQ(t.node_cpus(1), (CpuSet{2, 3, 4, 5}));
-  EXPECT_EQ(t.node_cpus(2), CpuSet{});  // memory-only
+  EXPECT_EQ(t.node_cpus(0), (CpuList{0, 1}));
+  EXPECT_EQ(t.node_cpus(1), (CpuList{2, 3, 4, 5}));
+  EXPECT_EQ(t.node_cpus(2), CpuList{});  // memory-only
   EXPECT_EQ(t.node_of(1), 0u);
   EXPECT_EQ(t.node_of(2), 1u);
   EXPECT_EQ(t.node_of(5), 1u);
@@ -80,7 +81,7 @@ TEST(Numbering, CustomDistances) {
 }
 
 TEST(Numbering, UsableKeepsSmallGuestsWhole) {
-  EXPECT_EQ(T(1, 1, 1, 1).usable_cpus(), CpuSet{0});
-  EXPECT_EQ(T(1, 1, 2, 1).usable_cpus(), (CpuSet{0, 1}));
-  EXPECT_EQ(T(1, 1, 3, 1).usable_cpus(), (CpuSet{0, 1}));
+  EXPECT_EQ(T(1, 1, 1, 1).usable_cpus(), CpuList{0});
+  EXPECT_EQ(T(1, 1, 2, 1).usable_cpus(), (CpuList{0, 1}));
+  EXPECT_EQ(T(1, 1, 3, 1).usable_cpus(), (CpuList{0, 1}));
 }

@@ -9,6 +9,7 @@
 using namespace ktstr;
 using namespace ktstr::topology;
 using ::testing::HasSubstr;
+using ktstr::test::error_of;
 
 TEST(Parse, ShortNameAndCommas) {
   Topology a = parse_topology("1n2l4c1t");
@@ -39,8 +40,15 @@ TEST(Parse, ClearErrors) {
     EXPECT_THAT(e.what(), HasSubstr("tiny-1llc"));
   }
   EXPECT_KTSTR_ERROR(parse_topology("1n2l4c"), "unknown topology '1n2l4c': expected N,L,C,T");
-  EXPECT_KTSTR_ERROR(parse_topology("1,2,4"), "unknown topology '1,2,4'");
-  EXPECT_KTSTR_ERROR(parse_topology("1,2,-4,1"), "unknown topology '1,2,-4,1'");
+  // Near misses of the numeric forms name the field that is wrong.
+  EXPECT_EQ(error_of([] { parse_topology("1,2,4"); }),
+            "topology '1,2,4': N,L,C,T takes 4 numbers (numa_nodes, llcs, cores_per_llc, threads_per_core), got 3");
+  EXPECT_EQ(error_of([] { parse_topology("1,2,-4,1"); }),
+            "topology '1,2,-4,1': cores_per_llc is -4, a negative count; each of N,L,C,T (numa_nodes, llcs, "
+            "cores_per_llc, threads_per_core) must be a whole number of at least 1");
+  EXPECT_KTSTR_ERROR(parse_topology("1n-2l4c1t"), "topology '1n-2l4c1t': llcs is -2, a negative count");
+  EXPECT_KTSTR_ERROR(parse_topology("1,2,x,1"), "topology '1,2,x,1': cores_per_llc is 'x', not a number");
+  EXPECT_KTSTR_ERROR(parse_topology("1n2l4c1.5t"), "topology '1n2l4c1.5t': threads_per_core is '1.5', not a number");
   EXPECT_KTSTR_ERROR(parse_topology("2n3l2c1t"), "must be a multiple of numa_nodes");  // validated, too
   EXPECT_KTSTR_ERROR(parse_topology("2n3l2c1t:1l,2x"), "node '2x' must look like 2l");
   EXPECT_KTSTR_ERROR(parse_topology("1,99999999999,1,1"), "topology '1,99999999999,1,1': 99999999999 is too large");

@@ -84,15 +84,15 @@ TEST(Sysfs, ReadsATree) {
   ObservedTopology o = read_sysfs_topology(s.root());
   EXPECT_EQ(o.online, t.all_cpus());
   ASSERT_EQ(o.cpus.size(), 16u);
-  EXPECT_EQ(o.cpus[5].llc, (CpuSet{4, 5, 6, 7}));
+  EXPECT_EQ(o.cpus[5].llc, (CpuList{4, 5, 6, 7}));
   EXPECT_EQ(o.cpus[5].llc_level, 3u);
-  EXPECT_EQ(o.cpus[5].smt_siblings, (CpuSet{4, 5}));
+  EXPECT_EQ(o.cpus[5].smt_siblings, (CpuList{4, 5}));
   EXPECT_EQ(o.cpus[5].core_id, 0);
   EXPECT_EQ(o.cpus[5].package, 1);
   EXPECT_EQ(o.cpus[9].node, 1);
   EXPECT_EQ(o.llcs.size(), 4u);
   ASSERT_EQ(o.nodes.size(), 2u);
-  EXPECT_EQ(o.nodes[1].cpus, (CpuSet{8, 9, 10, 11, 12, 13, 14, 15}));
+  EXPECT_EQ(o.nodes[1].cpus, (CpuList{8, 9, 10, 11, 12, 13, 14, 15}));
   EXPECT_THAT(o.nodes[1].distances, ElementsAre(20u, 10u));
   EXPECT_EQ(o.nodes[1].memory_kb, 200000u);
   EXPECT_TRUE(compare(t, o).empty());

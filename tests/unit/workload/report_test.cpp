@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "util/error.hpp"
@@ -12,6 +13,7 @@
 
 using namespace ktstr;
 using namespace ktstr::workload;
+using ktstr::test::error_of;
 
 namespace {
 
@@ -60,11 +62,49 @@ TEST(Report, CborRoundTrip) {
 }
 
 TEST(Report, DecodeRejectsGarbage) {
-  EXPECT_KTSTR_ERROR(decode_report({}), "worker report: [json.exception.parse_error.110] parse error at byte 1: syntax error while parsing CBOR value: unexpected end of input");
-  EXPECT_KTSTR_ERROR(decode_report({0xff, 0x00, 0x12}), "worker report: [json.exception.parse_error.112] parse error at byte 1: syntax error while parsing CBOR value: invalid byte: 0xFF");
+  EXPECT_EQ(error_of([] { decode_report({}); }), "worker report is empty (the worker wrote none)");
+  EXPECT_EQ(error_of([] { decode_report({0xff, 0x00, 0x12}); }),
+            "worker report (3 bytes) is not valid CBOR: parse error at byte 1: syntax error while parsing CBOR value: "
+            "invalid byte: 0xFF");
   auto bytes = encode_report(sample_report());
   bytes.resize(bytes.size() / 2);  // a worker killed mid-write
+  EXPECT_KTSTR_ERROR(decode_report(bytes),
+                     fmt::format("worker report ({} bytes) is not valid CBOR: parse error at byte", bytes.size()));
   EXPECT_KTSTR_ERROR(decode_report(bytes), "unexpected end of input");
+}
+
+// Valid CBOR that is not a report: the message names the field and what is
+// wrong with it, not nlohmann's exception text.
+TEST(Report, DecodeNamesTheMalformedField) {
+  auto decode = [](const nlohmann::json& j) { return error_of([&] { decode_report(nlohmann::json::to_cbor(j)); }); };
+  const nlohmann::json good = sample_report();
+  EXPECT_EQ(decode(nlohmann::json::array({1, 2})), "worker report is array ([1,2]), not an object");
+  auto j = good;
+  j.erase("cpus_used");
+  EXPECT_EQ(decode(j), "worker report field 'cpus_used' is missing");
+  j = good;
+  j["cpus_used"] = "0-3";
+  EXPECT_EQ(decode(j), "worker report field 'cpus_used' is string (\"0-3\"), not an array of CPU numbers");
+  j["cpus_used"] = {0, -1};
+  EXPECT_EQ(decode(j), "worker report field 'cpus_used' is array ([0,-1]), not an array of CPU numbers");
+  j = good;
+  j["work_units"] = -5;
+  EXPECT_EQ(decode(j), "worker report field 'work_units' is number (-5), not a non-negative integer");
+  j["work_units"] = true;
+  EXPECT_EQ(decode(j), "worker report field 'work_units' is boolean (true), not a non-negative integer");
+  j = good;
+  j["schedstat"].erase("run_count");
+  EXPECT_EQ(decode(j), "worker report field 'schedstat.run_count' is missing");
+  j["schedstat"] = 3;
+  EXPECT_EQ(decode(j), "worker report field 'schedstat' is number (3), not an object");
+  j = good;
+  j["numa_pages"] = {{"x", 1}};
+  EXPECT_EQ(decode(j), "worker report field 'numa_pages' has key 'x', not a NUMA node number");
+  j["numa_pages"] = {{"0", "many"}};
+  EXPECT_EQ(decode(j), "worker report field 'numa_pages.0' is string (\"many\"), not a non-negative integer");
+  j = good;
+  j["exit_kind"] = "vanished";
+  EXPECT_EQ(decode(j), "worker report field 'exit_kind': unknown worker exit kind 'vanished'");
 }
 
 TEST(Report, SentinelFailsStarvation) {

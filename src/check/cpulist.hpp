@@ -1,3 +1,0 @@
-#pragma once
-// Public API: include/ktstr/check/cpulist.hpp.
-#include "ktstr/check/cpulist.hpp"
