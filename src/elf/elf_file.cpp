@@ -124,7 +124,7 @@ void ElfFile::load() {
     if (!fits(size, ph.p_offset, ph.p_filesz))
       fail("ELF file is truncated: segment {} needs bytes up to {:#x} but the file has {:#x}", i,
            ph.p_offset + ph.p_filesz, size);
-    segments_.push_back({ph.p_type, ph.p_offset, ph.p_vaddr, ph.p_filesz, ph.p_memsz});
+    segments_.push_back({ph.p_type, ph.p_offset, ph.p_vaddr, ph.p_filesz, ph.p_memsz, ph.p_paddr});
   }
 
   size_t shnum = 0, shstrndx = 0;

@@ -28,6 +28,7 @@ struct Section {
 struct Segment {
   uint32_t type = 0;  // PT_*
   uint64_t offset = 0, vaddr = 0, filesz = 0, memsz = 0;
+  uint64_t paddr = 0;  // physical load address: where a boot loader puts it
 };
 
 struct Note {

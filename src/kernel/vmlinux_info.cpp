@@ -5,12 +5,11 @@
 #include <cstring>
 
 #include "elf/elf_file.hpp"
+#include "elf/pvh_note.hpp"
 #include "util/error.hpp"
 
 namespace ktstr::kernel {
 namespace {
-
-constexpr uint32_t kXenElfnotePhys32Entry = 18;
 
 std::string find_banner_release(std::span<const uint8_t> d) {
   static constexpr std::string_view kBanner = "Linux version ";
@@ -39,12 +38,9 @@ VmlinuxInfo inspect(const elf::ElfFile& f, bool find_release) {
          f.elf_class() == ELFCLASS64 ? 64 : 32, f.machine());
   if (f.segments().empty()) fail("ELF file has no program headers; is this a kernel image?");
   VmlinuxInfo info;
+  info.pvh_entry = elf::pvh_entry(f);  // little-endian, checked above
   for (const auto& n : f.notes()) {
-    if (n.name == "Xen" && n.type == kXenElfnotePhys32Entry && (n.desc.size() == 4 || n.desc.size() == 8)) {
-      uint64_t v = 0;
-      std::memcpy(&v, n.desc.data(), n.desc.size());  // little-endian, checked above
-      info.pvh_entry = v;
-    } else if (n.name == "GNU" && n.type == NT_GNU_BUILD_ID && info.build_id.empty()) {
+    if (n.name == "GNU" && n.type == NT_GNU_BUILD_ID && info.build_id.empty()) {
       static constexpr char hex[] = "0123456789abcdef";
       for (uint8_t b : n.desc) {
         info.build_id += hex[b >> 4];

@@ -154,6 +154,8 @@ std::vector<uint8_t> fake_vmlinux(bool with_note) {
   std::memcpy(h.e_ident, ELFMAG, SELFMAG);
   h.e_ident[EI_CLASS] = ELFCLASS64;
   h.e_ident[EI_DATA] = ELFDATA2LSB;
+  h.e_ident[EI_VERSION] = EV_CURRENT;  // libelf (src/elf) takes nothing else for ELF
+  h.e_version = EV_CURRENT;
   h.e_machine = EM_X86_64;
   h.e_phoff = sizeof h;
   h.e_phentsize = sizeof(Elf64_Phdr);
@@ -195,7 +197,38 @@ TEST(KvmElf, LoadsSegmentsAtTheirPhysicalAddressAndFindsThePvhEntry) {
 
 TEST(KvmElf, KernelWithoutPvhNoteIsRefused) {
   vm::GuestMemory mem(256 * MiB);
-  EXPECT_KTSTR_ERROR(load_elf_kernel(fake_vmlinux(false), mem), "PVH");
+  EXPECT_KTSTR_ERROR(load_elf_kernel(fake_vmlinux(false), mem),
+                     "kernel has no PVH entry note (needs CONFIG_PVH=y); boot a bzImage or another kernel");
+  EXPECT_EQ(find_pvh_entry(fake_vmlinux(false)), std::nullopt);
+  EXPECT_EQ(find_pvh_entry(fake_vmlinux(true)), 0x1000123u);
+}
+
+// Each way a kernel image can be wrong gets its own message.
+TEST(KvmElf, BrokenImagesAreRefusedWithTheReason) {
+  vm::GuestMemory mem(256 * MiB);
+  auto f = fake_vmlinux(true);
+  auto with = [&](auto change) {
+    auto g = f;
+    change(g);
+    return g;
+  };
+  auto phdr = [](std::vector<uint8_t>& g, int i) { return reinterpret_cast<Elf64_Phdr*>(g.data() + sizeof(Elf64_Ehdr)) + i; };
+  EXPECT_KTSTR_ERROR(load_elf_kernel(with([](auto& g) { g[0] = 'M'; }), mem), "kernel is not an ELF file (boot a vmlinux)");
+  EXPECT_KTSTR_ERROR(load_elf_kernel(with([](auto& g) { g[offsetof(Elf64_Ehdr, e_machine)] = EM_AARCH64; }), mem),
+                     "kernel is not an x86-64 ELF");
+  EXPECT_KTSTR_ERROR(load_elf_kernel(with([](auto& g) { g[offsetof(Elf64_Ehdr, e_phentsize)] = 40; }), mem),
+                     "kernel ELF has odd program headers");
+  // The segment's bytes run past the end of the file (a cut-off vmlinux).
+  EXPECT_KTSTR_ERROR(load_elf_kernel(with([&](auto& g) { phdr(g, 0)->p_filesz = 0x10000; phdr(g, 0)->p_memsz = 0x10000; }), mem),
+                     "kernel image is truncated or corrupt: ELF file is truncated: segment 0 needs bytes up to 0x10800");
+  EXPECT_KTSTR_ERROR(load_elf_kernel(with([&](auto& g) { phdr(g, 0)->p_memsz = 2; }), mem),
+                     "kernel segment 0 lies outside the file (truncated vmlinux?)");
+  EXPECT_KTSTR_ERROR(load_elf_kernel(with([&](auto& g) { phdr(g, 0)->p_paddr = 0x20000000; }), mem),
+                     "kernel segment 0 at 0x20000000+0x40 does not fit in 256 MiB of guest RAM");
+  EXPECT_KTSTR_ERROR(load_elf_kernel(with([&](auto& g) { phdr(g, 0)->p_type = PT_NULL; }), mem),
+                     "kernel ELF has no loadable segments");
+  EXPECT_KTSTR_ERROR(load_elf_kernel(std::vector<uint8_t>(f.begin(), f.begin() + 30), mem),
+                     "kernel image is truncated or corrupt:");
 }
 
 TEST(KvmEntry, LongModeStateFollowsTheBootProtocol) {

@@ -2,81 +2,63 @@
 
 #include <elf.h>
 
+#include <algorithm>
 #include <cstring>
 
+#include "elf/elf_file.hpp"
+#include "elf/pvh_note.hpp"
 #include "util/error.hpp"
 
 namespace ktstr::vm::kvm {
 namespace {
 
-constexpr uint32_t kXenElfnotePhys32Entry = 18;
-
-template <typename T>
-T read_at(std::span<const uint8_t> d, uint64_t off) {
-  if (off > d.size() || d.size() - off < sizeof(T)) fail("kernel image truncated (read at {:#x})", off);
-  T v;
-  std::memcpy(&v, d.data() + off, sizeof v);
-  return v;
-}
-
-Elf64_Ehdr header(std::span<const uint8_t> elf) {
-  auto h = read_at<Elf64_Ehdr>(elf, 0);
-  if (std::memcmp(h.e_ident, ELFMAG, SELFMAG) != 0) fail("kernel is not an ELF file (boot a vmlinux)");
-  if (h.e_ident[EI_CLASS] != ELFCLASS64 || h.e_machine != EM_X86_64) fail("kernel is not an x86-64 ELF");
-  if (h.e_phentsize != sizeof(Elf64_Phdr)) fail("kernel ELF has odd program headers");
-  return h;
-}
-
-Elf64_Phdr phdr(std::span<const uint8_t> elf, const Elf64_Ehdr& h, unsigned i) {
-  return read_at<Elf64_Phdr>(elf, h.e_phoff + uint64_t{i} * sizeof(Elf64_Phdr));
-}
-
-std::optional<uint64_t> pvh_in_notes(std::span<const uint8_t> elf, uint64_t off, uint64_t size) {
-  uint64_t end = off + size;
-  while (off + sizeof(Elf64_Nhdr) <= end) {
-    auto n = read_at<Elf64_Nhdr>(elf, off);
-    uint64_t name = off + sizeof(Elf64_Nhdr);
-    uint64_t desc = name + ((n.n_namesz + 3) & ~3u);
-    if (n.n_type == kXenElfnotePhys32Entry && n.n_namesz == 4 && desc + n.n_descsz <= end &&
-        std::memcmp(elf.data() + name, "Xen", 4) == 0) {
-      if (n.n_descsz == 4) return read_at<uint32_t>(elf, desc);
-      if (n.n_descsz == 8) return read_at<uint64_t>(elf, desc);
+// The kernel through the project's one ELF reader (src/elf, libelf), which
+// has checked that the headers and every segment lie inside the file; what
+// is left here is what a boot loader needs on top: x86-64, and the sizes a
+// copy into guest RAM relies on.
+elf::ElfFile open_kernel(std::span<const uint8_t> image) {
+  if (!elf::ElfFile::has_magic(image)) fail("kernel is not an ELF file (boot a vmlinux)");
+  auto f = [&] {
+    try {
+      return elf::ElfFile::parse(image);
+    } catch (const Error& e) {
+      fail("kernel image is truncated or corrupt: {}", e.what());
     }
-    off = desc + ((n.n_descsz + 3) & ~3u);
-  }
-  return std::nullopt;
+  }();
+  if (f.elf_class() != ELFCLASS64 || f.data_encoding() != ELFDATA2LSB || f.machine() != EM_X86_64)
+    fail("kernel is not an x86-64 ELF");
+  // libelf reads program headers at its own stride; a file that claims
+  // another one is not what its tools made. (ELFCLASS64: the reader has
+  // checked that the file holds a whole Elf64_Ehdr.)
+  Elf64_Ehdr h;
+  std::memcpy(&h, f.bytes().data(), sizeof h);
+  if (h.e_phentsize != sizeof(Elf64_Phdr)) fail("kernel ELF has odd program headers");
+  return f;
 }
 
 }  // namespace
 
-std::optional<uint64_t> find_pvh_entry(std::span<const uint8_t> elf) {
-  auto h = header(elf);
-  for (unsigned i = 0; i < h.e_phnum; ++i) {
-    auto p = phdr(elf, h, i);
-    if (p.p_type == PT_NOTE)
-      if (auto e = pvh_in_notes(elf, p.p_offset, p.p_filesz)) return e;
-  }
-  return std::nullopt;
-}
+std::optional<uint64_t> find_pvh_entry(std::span<const uint8_t> elf) { return elf::pvh_entry(open_kernel(elf)); }
 
-LoadedKernel load_elf_kernel(std::span<const uint8_t> elf, const GuestMemory& mem) {
-  auto h = header(elf);
-  auto entry = find_pvh_entry(elf);
+LoadedKernel load_elf_kernel(std::span<const uint8_t> image, const GuestMemory& mem) {
+  const elf::ElfFile f = open_kernel(image);
+  auto entry = elf::pvh_entry(f);
   if (!entry) fail("kernel has no PVH entry note (needs CONFIG_PVH=y); boot a bzImage or another kernel");
   LoadedKernel k;
   k.pvh_entry = *entry;
-  for (unsigned i = 0; i < h.e_phnum; ++i) {
-    auto p = phdr(elf, h, i);
-    if (p.p_type != PT_LOAD || p.p_memsz == 0) continue;
-    if (p.p_filesz > p.p_memsz || p.p_offset > elf.size() || elf.size() - p.p_offset < p.p_filesz)
-      fail("kernel segment {} lies outside the file (truncated vmlinux?)", i);
-    auto dst = mem.at(p.p_paddr, p.p_memsz);
+  const auto& segs = f.segments();
+  for (size_t i = 0; i < segs.size(); ++i) {
+    const elf::Segment& p = segs[i];
+    if (p.type != PT_LOAD || p.memsz == 0) continue;
+    if (p.filesz > p.memsz) fail("kernel segment {} lies outside the file (truncated vmlinux?)", i);
+    auto dst = mem.at(p.paddr, p.memsz);
     if (dst.empty())
-      fail("kernel segment {} at {:#x}+{:#x} does not fit in {} MiB of guest RAM", i, p.p_paddr, p.p_memsz,
+      fail("kernel segment {} at {:#x}+{:#x} does not fit in {} MiB of guest RAM", i, p.paddr, p.memsz,
            mem.size() >> 20);
-    std::memcpy(dst.data(), elf.data() + p.p_offset, p.p_filesz);
-    std::memset(dst.data() + p.p_filesz, 0, p.p_memsz - p.p_filesz);
-    k.end = std::max(k.end, p.p_paddr + p.p_memsz);
+    auto src = f.contents(p);
+    std::memcpy(dst.data(), src.data(), src.size());
+    std::memset(dst.data() + src.size(), 0, p.memsz - src.size());
+    k.end = std::max(k.end, p.paddr + p.memsz);
   }
   if (k.end == 0) fail("kernel ELF has no loadable segments");
   return k;
