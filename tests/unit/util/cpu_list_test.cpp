@@ -3,19 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include "support/ktstr_test_support.hpp"
 #include "util/error.hpp"
 
 using namespace ktstr;
 
 namespace {
-std::string parse_error(std::string_view text) {
-  try {
-    parse_cpu_list(text);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(accepted)";
-}
+std::string parse_error(std::string_view text) { return ktstr::test::error_of([&] { parse_cpu_list(text); }); }
 }  // namespace
 
 TEST(CpuList, Formats) {

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "unit/workload/helpers.hpp"
@@ -269,4 +270,13 @@ TEST(WorkerGroup, ReportSurvivesAStolenExitStatus) {
     EXPECT_EQ(r.exit_kind, ExitKind::Reported);
   }
   expect_no_children();
+}
+
+// ktstr::CpuList is unsigned, so the only CPU apply_affinity can refuse is
+// one cpu_set_t cannot hold; the empty set is refused before the call.
+TEST(SchedSettings, AffinityOutsideCpuSetIsRefusedByName) {
+  EXPECT_KTSTR_ERROR(apply_affinity(::getpid(), {0, CPU_SETSIZE}),
+                     fmt::format("worker pid {}: CPU {} out of range (cpu_set_t holds 0-{})", ::getpid(), CPU_SETSIZE,
+                                 CPU_SETSIZE - 1));
+  EXPECT_KTSTR_ERROR(apply_affinity(::getpid(), {}), fmt::format("worker pid {}: empty affinity set", ::getpid()));
 }
