@@ -56,7 +56,15 @@ SchedulerSupervisor::SchedulerSupervisor(const SchedulerLaunch& launch)
     drain_log();
     if (auto st = child_.try_wait()) {
       status_.process_exit = st;
-      collect_kernel_log();
+      settle_kernel_verdict();
+      // Enabled and ejected between two polls (a quick kernel verdict, e.g.
+      // a stall with a short timeout, on a loaded host): the kernel's reason
+      // is the verdict, as it is after an observed attach -- "died before
+      // attaching" would blame the loader for what the kernel did.
+      if (status_.kernel_exit && !status_.kernel_exit->clean()) {
+        fail_with(SchedulerFailureKind::Ejected, status_.kernel_exit->describe());
+        return;
+      }
       fail_with(SchedulerFailureKind::DiedEarly,
                 fmt::format("scheduler {} died {:.1f} s after start before attaching ({})", launch.binary,
                             std::chrono::duration<double>(Clock::now() - t0).count(), st->describe()));

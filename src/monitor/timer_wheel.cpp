@@ -1,4 +1,5 @@
 #include "monitor/timer_wheel.hpp"
+#include "monitor/jiffies.hpp"
 
 
 #include "util/error.hpp"
@@ -13,9 +14,6 @@ constexpr uint64_t kLvlSize = 1u << kLvlBits;
 constexpr uint64_t kLvlMask = kLvlSize - 1;
 constexpr uint64_t lvl_start(unsigned n) { return (kLvlSize - 1) << ((n - 1) * kLvlClkShift); }
 constexpr unsigned kMaxChain = 1u << 16;  // longest bucket list we walk
-
-bool time_after(uint64_t a, uint64_t b) { return static_cast<int64_t>(b - a) < 0; }
-bool time_before(uint64_t a, uint64_t b) { return time_after(b, a); }
 
 unsigned calc_index(uint64_t expires, unsigned lvl, uint64_t* bucket_expiry) {
   expires = (expires >> (lvl * kLvlClkShift)) + 1;

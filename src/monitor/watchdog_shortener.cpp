@@ -1,4 +1,5 @@
 #include "monitor/watchdog_shortener.hpp"
+#include "monitor/jiffies.hpp"
 
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -11,8 +12,6 @@ constexpr auto kPauseTimeout = std::chrono::milliseconds(300);
 constexpr auto kPullSpacing = std::chrono::milliseconds(300);
 constexpr int kMaxPulls = 10;
 constexpr size_t kMaxErrorEvents = 20;
-
-bool time_after(uint64_t a, uint64_t b) { return static_cast<int64_t>(b - a) < 0; }
 
 }  // namespace
 

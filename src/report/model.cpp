@@ -24,13 +24,24 @@ const char* const kKeyStats[] = {"worst_spread",        "worst_gap_ms",         
                                  "worst_wake_latency_cv", "total_iterations",    "total_migrations",
                                  "total_workers",       "total_cpus"};
 
+// Wake latency exists only for work types that sleep and get woken: with
+// no wake sample in any cgroup the roll-up's 0 means "not measured" and is
+// shown as a dash, not as 0 µs (stats/metrics.cpp applies the same rule).
+bool wake_latency_measured(const json& stats) {
+  for (const auto& g : at(stats, "cgroups"))
+    if (const json& n = at(g, "wake_samples"); n.is_number() && n.get<double>() > 0) return true;
+  return false;
+}
+
 json key_stats(const json& stats) {
   json out = json::array();
   if (!stats.is_object()) return out;
+  const bool wake_measured = wake_latency_measured(stats);
   std::set<std::string> seen;
   for (const char* k : kKeyStats)
     if (auto it = stats.find(k); it != stats.end() && it->is_number()) {
-      out.push_back({{"name", k}, {"value", *it}});
+      const bool unmeasured = !wake_measured && std::string_view(k).find("wake_latency") != std::string_view::npos;
+      out.push_back({{"name", k}, {"value", unmeasured ? json(nullptr) : *it}});
       seen.insert(k);
     }
   // Anything else scalar that a newer check adds, after the known ones.
@@ -50,6 +61,8 @@ json cgroup_rows(const json& stats) {
     json row = json::object();
     for (const char* k : cols)
       if (c.contains(k)) row[k] = c[k];
+    if (const json& n = at(c, "wake_samples"); n.is_number() && n.get<double>() == 0 && row.contains("p99_wake_latency_us"))
+      row["p99_wake_latency_us"] = nullptr;  // not measured, shown as a dash
     out.push_back(row);
   }
   return out;

@@ -8,7 +8,7 @@
 namespace ktstr::scenario {
 namespace {
 
-using Kind = AffinityKind::Kind;
+using Placement = AffinityKind::Kind;
 
 // splitmix64: a fixed generator so the same seed picks the same CPUs on
 // every standard library (std::shuffle's output is implementation-defined).
@@ -37,16 +37,16 @@ CpuList best_llc(const CpuList& pool, const CpuLayout& layout) {
 
 }  // namespace
 
-AffinityKind AffinityKind::exact(CpuList cpus) { return {Kind::exact, normalized(std::move(cpus))}; }
+AffinityKind AffinityKind::exact(CpuList cpus) { return {Placement::exact, normalized(std::move(cpus))}; }
 
 std::string AffinityKind::to_string() const {
   switch (kind) {
-    case Kind::inherit: return "inherit";
-    case Kind::random_subset: return "random_subset";
-    case Kind::llc_aligned: return "llc_aligned";
-    case Kind::cross_cgroup: return "cross_cgroup";
-    case Kind::single_cpu: return "single_cpu";
-    case Kind::exact: return fmt::format("exact({})", format_cpu_list(cpus));
+    case Placement::inherit: return "inherit";
+    case Placement::random_subset: return "random_subset";
+    case Placement::llc_aligned: return "llc_aligned";
+    case Placement::cross_cgroup: return "cross_cgroup";
+    case Placement::single_cpu: return "single_cpu";
+    case Placement::exact: return fmt::format("exact({})", format_cpu_list(cpus));
   }
   return "?";
 }
@@ -55,7 +55,7 @@ AffinityKind AffinityKind::parse(std::string_view text) {
   SpecText t = SpecText::parse(text, "affinity");
   if (t.name == "exact" && t.has_parens) return exact(t.cpu_list());
   if (!t.has_parens) {
-    for (auto k : {Kind::inherit, Kind::random_subset, Kind::llc_aligned, Kind::cross_cgroup, Kind::single_cpu})
+    for (auto k : {Placement::inherit, Placement::random_subset, Placement::llc_aligned, Placement::cross_cgroup, Placement::single_cpu})
       if (AffinityKind{k, {}}.to_string() == t.name) return {k, {}};
   }
   fail("bad affinity '{}': expected inherit, random_subset, llc_aligned, cross_cgroup, single_cpu or exact(cpus)",
@@ -64,16 +64,16 @@ AffinityKind AffinityKind::parse(std::string_view text) {
 
 std::optional<CpuList> resolve_affinity(const AffinityKind& a, const CpuList& pool_in, const CpuLayout& layout,
                                         uint32_t worker, uint64_t seed) {
-  if (a.kind == Kind::inherit) return std::nullopt;
+  if (a.kind == Placement::inherit) return std::nullopt;
   CpuList pool = normalized(pool_in);
   if (pool.empty()) fail("affinity {}: the CPU pool is empty", a.to_string());
   switch (a.kind) {
-    case Kind::inherit: return std::nullopt;
-    case Kind::random_subset: return random_half(pool, worker, seed);
-    case Kind::llc_aligned: return best_llc(pool, layout);
-    case Kind::cross_cgroup: return layout.all();
-    case Kind::single_cpu: return CpuList{pool.front()};
-    case Kind::exact: {
+    case Placement::inherit: return std::nullopt;
+    case Placement::random_subset: return random_half(pool, worker, seed);
+    case Placement::llc_aligned: return best_llc(pool, layout);
+    case Placement::cross_cgroup: return layout.all();
+    case Placement::single_cpu: return CpuList{pool.front()};
+    case Placement::exact: {
       CpuList out = cpu_intersection(a.cpus, pool);
       if (out.empty())
         fail("affinity {}: none of those CPUs is in the pool {}", a.to_string(), format_cpu_list(pool));

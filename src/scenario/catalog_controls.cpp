@@ -14,9 +14,9 @@ namespace {
 using namespace std::chrono_literals;
 using build::backdrop_then;
 using build::group;
+using build::hold;
 using build::one_step;
 
-Step hold(double f, std::vector<Op> ops = {}) { return Step{.ops = std::move(ops), .hold = Hold::frac(f)}; }
 
 // Both cgroups' spinners share one CPU, so the weights alone decide the
 // split. (Spread over several CPUs, EEVDF's load balancer itself drifts from
@@ -69,20 +69,20 @@ Scenario scheduler_swap(const CpuLayout&) {
   return s;
 }
 
-Entry entry(std::string name, std::string desc, TopologyNeeds needs, Scenario (*fn)(const CpuLayout&)) {
-  return Entry{std::move(name), std::move(desc), /*curated=*/false, needs, fn};
+Entry control_entry(std::string name, std::string desc, TopologyNeeds needs, std::function<Scenario(const CpuLayout&)> fn) {
+  return build::make_entry(std::move(name), std::move(desc), false, needs, std::move(fn));
 }
 
 }  // namespace
 
 std::vector<Entry> controls_entries() {
   return {
-      entry("weighted_share", "two cgroups with cpu.weight 100 and 300 sharing a CPU get CPU time 1:3", {},
+      control_entry("weighted_share", "two cgroups with cpu.weight 100 and 300 sharing a CPU get CPU time 1:3", {},
             weighted_share),
-      entry("bandwidth_cap", "a cgroup capped at half a CPU by cpu.max stays within it next to an uncapped one", {},
+      control_entry("bandwidth_cap", "a cgroup capped at half a CPU by cpu.max stays within it next to an uncapped one", {},
             bandwidth_cap),
-      entry("freeze_thaw", "a cgroup frozen mid-run uses no CPU until thawed, then runs again", {}, freeze_thaw),
-      entry("scheduler_swap", "fixture and scx_simple swapped in and out (EEVDF at both ends) while workers run", {},
+      control_entry("freeze_thaw", "a cgroup frozen mid-run uses no CPU until thawed, then runs again", {}, freeze_thaw),
+      control_entry("scheduler_swap", "fixture and scx_simple swapped in and out (EEVDF at both ends) while workers run", {},
             scheduler_swap),
   };
 }

@@ -10,11 +10,11 @@ namespace {
 using namespace std::chrono_literals;
 using build::backdrop_then;
 using build::group;
+using build::hold;
 using build::one_step;
 
 CgroupDef spin(std::string name) { return group(std::move(name)); }
 
-Step hold(double f, std::vector<Op> ops = {}) { return Step{.ops = std::move(ops), .hold = Hold::frac(f)}; }
 
 Scenario steady(const CpuLayout&) { return one_step({spin("cg_0"), spin("cg_1")}); }
 
@@ -106,8 +106,8 @@ Scenario nested_task_move(const CpuLayout&) {
   return s;
 }
 
-Entry entry(std::string name, std::string desc, TopologyNeeds needs, Scenario (*fn)(const CpuLayout&)) {
-  return Entry{std::move(name), std::move(desc), true, needs, fn};
+Entry curated_entry(std::string name, std::string desc, TopologyNeeds needs, std::function<Scenario(const CpuLayout&)> fn) {
+  return build::make_entry(std::move(name), std::move(desc), true, needs, std::move(fn));
 }
 
 }  // namespace
@@ -116,23 +116,23 @@ std::vector<Entry> curated_entries() {
   const TopologyNeeds any{};
   const TopologyNeeds two_cpus{.min_cpus = 2};
   return {
-      entry("steady", "two cgroups of CPU spinners, no cpusets: the baseline", any, steady),
-      entry("steady_llc", "one cgroup of spinners per LLC, cpuset = that LLC", {.min_llcs = 2}, steady_llc),
-      entry("oversubscribed", "two cgroups with twice as many spinners as usable CPUs", any, oversubscribed),
-      entry("cpuset_apply", "disjoint cpusets applied to two running cgroups mid-run", two_cpus, cpuset_apply),
-      entry("cpuset_clear", "disjoint cpusets of two running cgroups cleared mid-run", two_cpus, cpuset_clear),
-      entry("cpuset_resize", "cpusets of two running cgroups grow and shrink mid-run", {.min_cpus = 3}, cpuset_resize),
-      entry("cgroup_add", "a second cgroup of spinners joins mid-run", any, cgroup_add),
-      entry("cgroup_remove", "one of two running cgroups is removed mid-run", any, cgroup_remove),
-      entry("affinity_change", "workers switch to random-subset and LLC-aligned affinity mid-run", any,
+      curated_entry("steady", "two cgroups of CPU spinners, no cpusets: the baseline", any, steady),
+      curated_entry("steady_llc", "one cgroup of spinners per LLC, cpuset = that LLC", {.min_llcs = 2}, steady_llc),
+      curated_entry("oversubscribed", "two cgroups with twice as many spinners as usable CPUs", any, oversubscribed),
+      curated_entry("cpuset_apply", "disjoint cpusets applied to two running cgroups mid-run", two_cpus, cpuset_apply),
+      curated_entry("cpuset_clear", "disjoint cpusets of two running cgroups cleared mid-run", two_cpus, cpuset_clear),
+      curated_entry("cpuset_resize", "cpusets of two running cgroups grow and shrink mid-run", {.min_cpus = 3}, cpuset_resize),
+      curated_entry("cgroup_add", "a second cgroup of spinners joins mid-run", any, cgroup_add),
+      curated_entry("cgroup_remove", "one of two running cgroups is removed mid-run", any, cgroup_remove),
+      curated_entry("affinity_change", "workers switch to random-subset and LLC-aligned affinity mid-run", any,
             affinity_change),
-      entry("affinity_pinned", "every worker pinned to one CPU of its cgroup's cpuset", two_cpus, affinity_pinned),
-      entry("host_contention", "spinners in the harness's own cgroup compete with two test cgroups", any,
+      curated_entry("affinity_pinned", "every worker pinned to one CPU of its cgroup's cpuset", two_cpus, affinity_pinned),
+      curated_entry("host_contention", "spinners in the harness's own cgroup compete with two test cgroups", any,
             host_contention),
-      entry("mixed_workloads", "CPU-bound, yielding, mixed, I/O and bursty cgroups side by side", any, mixed_workloads),
-      entry("nested_steady", "spinners in two sub-cgroups of one parent next to a top-level cgroup", any,
+      curated_entry("mixed_workloads", "CPU-bound, yielding, mixed, I/O and bursty cgroups side by side", any, mixed_workloads),
+      curated_entry("nested_steady", "spinners in two sub-cgroups of one parent next to a top-level cgroup", any,
             nested_steady),
-      entry("nested_task_move", "workers move between sibling sub-cgroups with disjoint cpusets", two_cpus,
+      curated_entry("nested_task_move", "workers move between sibling sub-cgroups with disjoint cpusets", two_cpus,
             nested_task_move),
   };
 }

@@ -27,6 +27,13 @@ Scenario one_step(std::vector<CgroupDef> cgroups);
 Scenario backdrop_then(std::vector<CgroupDef> backdrop, std::vector<Step> steps);
 // At least 2, else one worker per usable CPU.
 uint32_t per_cpu(const CpuLayout& l);
+// A step holding for fraction `f` of the duration after its ops.
+inline Step hold(double f, std::vector<Op> ops = {}) { return Step{.ops = std::move(ops), .hold = Hold::frac(f)}; }
+// A registry entry; `curated` puts it in the short list run by default.
+inline Entry make_entry(std::string name, std::string desc, bool curated, TopologyNeeds needs,
+                        std::function<Scenario(const CpuLayout&)> fn) {
+  return Entry{std::move(name), std::move(desc), curated, needs, std::move(fn)};
+}
 
 }  // namespace build
 }  // namespace ktstr::scenario::catalog

@@ -89,12 +89,12 @@ Scenario wake_latency(const CpuLayout&) {
                    group("cg_pingpong", "FutexPingPong")});
 }
 
-Entry entry(std::string name, std::string desc, TopologyNeeds needs, std::function<Scenario(const CpuLayout&)> fn) {
-  return Entry{std::move(name), std::move(desc), false, needs, std::move(fn)};
+Entry stress_entry(std::string name, std::string desc, TopologyNeeds needs, std::function<Scenario(const CpuLayout&)> fn) {
+  return build::make_entry(std::move(name), std::move(desc), false, needs, std::move(fn));
 }
 
 Entry churn(std::string name, std::string desc, std::string type) {
-  return entry(std::move(name), std::move(desc), {},
+  return stress_entry(std::move(name), std::move(desc), {},
                [type](const CpuLayout&) { return beside_spinners("cg_churn", Work::of(type)); });
 }
 
@@ -103,23 +103,23 @@ Entry churn(std::string name, std::string desc, std::string type) {
 std::vector<Entry> stress_entries() {
   const TopologyNeeds two_cpus{.min_cpus = 2};
   return {
-      entry("cgroup_churn", "a cgroup is created, filled, emptied and removed every 100 ms", {}, cgroup_churn),
-      entry("per_cpu_cgroups", "one cgroup per usable CPU, each pinned to its CPU", {}, per_cpu_cgroups),
-      entry("dsq_contention", "four cgroups of yielding workers, each as many as CPUs", {}, dsq_contention),
-      entry("workload_variety", "ten cgroups, each running a different work type", {}, workload_variety),
-      entry("cpuset_race", "two cgroups swap their LLC cpusets every 50 ms", {.min_llcs = 2}, cpuset_race),
+      stress_entry("cgroup_churn", "a cgroup is created, filled, emptied and removed every 100 ms", {}, cgroup_churn),
+      stress_entry("per_cpu_cgroups", "one cgroup per usable CPU, each pinned to its CPU", {}, per_cpu_cgroups),
+      stress_entry("dsq_contention", "four cgroups of yielding workers, each as many as CPUs", {}, dsq_contention),
+      stress_entry("workload_variety", "ten cgroups, each running a different work type", {}, workload_variety),
+      stress_entry("cpuset_race", "two cgroups swap their LLC cpusets every 50 ms", {.min_llcs = 2}, cpuset_race),
       churn("fork_churn", "fork-and-exit loops beside CPU spinners", "ForkExit"),
       churn("nice_churn", "workers cycling their nice value beside CPU spinners", "NiceSweep"),
-      entry("affinity_churn", "workers re-pin themselves constantly; a second cgroup is re-pinned every 100 ms", {},
+      stress_entry("affinity_churn", "workers re-pin themselves constantly; a second cgroup is re-pinned every 100 ms", {},
             affinity_churn),
       churn("policy_churn", "workers cycling through scheduling policies beside CPU spinners", "PolicyChurn"),
       churn("page_fault_churn", "page-fault storms (touch, MADV_DONTNEED) beside CPU spinners", "PageFaultChurn"),
-      entry("mutex_contention", "four workers contending on one lock beside CPU spinners", {},
+      stress_entry("mutex_contention", "four workers contending on one lock beside CPU spinners", {},
             [](const CpuLayout&) { return beside_spinners("cg_mutex", Work::of("MutexContention").with_workers(4)); }),
-      entry("imbalance", "a heavily loaded cgroup next to a single-worker cgroup", {}, imbalance),
-      entry("load_shift", "the load hops between the two halves of the CPUs", two_cpus, load_shift),
-      entry("cache_pressure", "cache-thrashing workers: strided writes, with yields, over pipes", {}, cache_pressure),
-      entry("wake_latency", "futex fan-outs and ping-pongs measuring wake-to-run latency", {}, wake_latency),
+      stress_entry("imbalance", "a heavily loaded cgroup next to a single-worker cgroup", {}, imbalance),
+      stress_entry("load_shift", "the load hops between the two halves of the CPUs", two_cpus, load_shift),
+      stress_entry("cache_pressure", "cache-thrashing workers: strided writes, with yields, over pipes", {}, cache_pressure),
+      stress_entry("wake_latency", "futex fan-outs and ping-pongs measuring wake-to-run latency", {}, wake_latency),
   };
 }
 

@@ -8,7 +8,7 @@
 namespace ktstr::scenario {
 namespace {
 
-using Kind = CpusetSpec::Kind;
+using CpusetKind = CpusetSpec::Kind;
 
 bool is_fraction(double f) { return f >= 0 && f <= 1; }
 
@@ -26,34 +26,34 @@ std::pair<size_t, size_t> chunk_bounds(size_t n, uint32_t i, uint32_t of, size_t
 
 }  // namespace
 
-CpusetSpec CpusetSpec::llc(uint32_t i) { return {.kind = Kind::llc, .index = i}; }
-CpusetSpec CpusetSpec::numa(uint32_t node) { return {.kind = Kind::numa, .index = node}; }
-CpusetSpec CpusetSpec::range(double lo, double hi) { return {.kind = Kind::range, .lo = lo, .hi = hi}; }
-CpusetSpec CpusetSpec::disjoint(uint32_t i, uint32_t of) { return {.kind = Kind::disjoint, .index = i, .of = of}; }
+CpusetSpec CpusetSpec::llc(uint32_t i) { return {.kind = CpusetKind::llc, .index = i}; }
+CpusetSpec CpusetSpec::numa(uint32_t node) { return {.kind = CpusetKind::numa, .index = node}; }
+CpusetSpec CpusetSpec::range(double lo, double hi) { return {.kind = CpusetKind::range, .lo = lo, .hi = hi}; }
+CpusetSpec CpusetSpec::disjoint(uint32_t i, uint32_t of) { return {.kind = CpusetKind::disjoint, .index = i, .of = of}; }
 CpusetSpec CpusetSpec::overlap(uint32_t i, uint32_t of, double widen) {
-  return {.kind = Kind::overlap, .index = i, .of = of, .widen = widen};
+  return {.kind = CpusetKind::overlap, .index = i, .of = of, .widen = widen};
 }
-CpusetSpec CpusetSpec::exact(CpuList cpus) { return {.kind = Kind::exact, .cpus = normalized(std::move(cpus))}; }
+CpusetSpec CpusetSpec::exact(CpuList cpus) { return {.kind = CpusetKind::exact, .cpus = normalized(std::move(cpus))}; }
 
 std::optional<std::string> CpusetSpec::check() const {
   const std::string me = to_string();
   switch (kind) {
-    case Kind::range:
+    case CpusetKind::range:
       if (!is_fraction(lo) || !is_fraction(hi)) return fmt::format("{}: fractions must be within [0, 1]", me);
       if (lo > hi) return fmt::format("{}: start {} is after end {}", me, lo, hi);
       return std::nullopt;
-    case Kind::overlap:
+    case CpusetKind::overlap:
       if (!is_fraction(widen)) return fmt::format("{}: widening fraction must be within [0, 1]", me);
       [[fallthrough]];
-    case Kind::disjoint:
+    case CpusetKind::disjoint:
       if (of == 0) return fmt::format("{}: cannot split into 0 parts", me);
       if (index >= of) return fmt::format("{}: part index {} must be below the part count {}", me, index, of);
       return std::nullopt;
-    case Kind::exact:
+    case CpusetKind::exact:
       if (cpus.empty()) return fmt::format("{}: empty CPU set", me);
       return std::nullopt;
-    case Kind::llc:
-    case Kind::numa: return std::nullopt;
+    case CpusetKind::llc:
+    case CpusetKind::numa: return std::nullopt;
   }
   return std::nullopt;
 }
@@ -65,23 +65,23 @@ CpuList CpusetSpec::resolve(const CpuLayout& layout) const {
   const size_t n = u.size();
   CpuList out;
   switch (kind) {
-    case Kind::llc:
+    case CpusetKind::llc:
       if (index >= layout.llc_cpus.size())
         fail("cpuset {}: LLC index out of range, topology has {} LLC(s)", me, layout.llc_cpus.size());
       out = layout.llc_cpus[index];
       break;
-    case Kind::numa:
+    case CpusetKind::numa:
       if (index >= layout.node_cpus.size())
         fail("cpuset {}: node index out of range, topology has {} NUMA node(s)", me, layout.node_cpus.size());
       out = layout.node_cpus[index];
       break;
-    case Kind::range: out = slice(u, floor_frac(n, lo), floor_frac(n, hi)); break;
-    case Kind::disjoint:
-    case Kind::overlap: {
+    case CpusetKind::range: out = slice(u, floor_frac(n, lo), floor_frac(n, hi)); break;
+    case CpusetKind::disjoint:
+    case CpusetKind::overlap: {
       const size_t chunk = n / of;
       if (chunk == 0) fail("cpuset {}: {} usable CPU(s) cannot be split into {} parts", me, n, of);
       auto [b, e] = chunk_bounds(n, index, of, chunk);
-      if (kind == Kind::overlap) {
+      if (kind == CpusetKind::overlap) {
         const size_t w = floor_frac(chunk, widen);
         b = b > w ? b - w : 0;
         e = std::min(n, e + w);
@@ -89,7 +89,7 @@ CpuList CpusetSpec::resolve(const CpuLayout& layout) const {
       out = slice(u, b, e);
       break;
     }
-    case Kind::exact: {
+    case CpusetKind::exact: {
       CpuList missing = cpu_difference(cpus, layout.all());
       if (!missing.empty())
         fail("cpuset {}: CPU(s) {} do not exist (topology has {})", me, format_cpu_list(missing),
@@ -104,12 +104,12 @@ CpuList CpusetSpec::resolve(const CpuLayout& layout) const {
 
 std::string CpusetSpec::to_string() const {
   switch (kind) {
-    case Kind::llc: return fmt::format("llc({})", index);
-    case Kind::numa: return fmt::format("numa({})", index);
-    case Kind::range: return fmt::format("range({},{})", lo, hi);
-    case Kind::disjoint: return fmt::format("disjoint({},{})", index, of);
-    case Kind::overlap: return fmt::format("overlap({},{},{})", index, of, widen);
-    case Kind::exact: return fmt::format("exact({})", format_cpu_list(cpus));
+    case CpusetKind::llc: return fmt::format("llc({})", index);
+    case CpusetKind::numa: return fmt::format("numa({})", index);
+    case CpusetKind::range: return fmt::format("range({},{})", lo, hi);
+    case CpusetKind::disjoint: return fmt::format("disjoint({},{})", index, of);
+    case CpusetKind::overlap: return fmt::format("overlap({},{},{})", index, of, widen);
+    case CpusetKind::exact: return fmt::format("exact({})", format_cpu_list(cpus));
   }
   return "?";
 }

@@ -24,12 +24,7 @@ json run_one(std::vector<std::string> args, int* code) {
   args.insert(args.begin(), {"run", "--json", "--scheduler", "fixture"});
   auto r = run_ktstr(args);
   *code = r.code;
-  auto j = json::parse(r.out, nullptr, false);
-  if (j.is_discarded() || j["results"].size() != 1) {
-    ADD_FAILURE() << r.out << r.err;
-    return json::object();
-  }
-  return j["results"][0];
+  return ktstr::vmtest::single_result(r);
 }
 
 std::vector<json> verdicts(const json& res, const std::string& check) {

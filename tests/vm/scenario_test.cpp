@@ -15,15 +15,7 @@ using nlohmann::json;
 
 namespace {
 
-// The one result of a single-scenario `ktstr run --json`.
-json single_result(const ktstr::vmtest::Run& r) {
-  auto j = json::parse(r.out, nullptr, false);
-  if (j.is_discarded() || !j.contains("results") || j["results"].size() != 1) {
-    ADD_FAILURE() << "unexpected output:\n" << r.out << r.err;
-    return json::object();
-  }
-  return j["results"][0];
-}
+using ktstr::vmtest::single_result;
 
 using ktstr::vmtest::curated_names;
 using ktstr::vmtest::kCuratedTopology;

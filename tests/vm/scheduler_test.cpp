@@ -29,12 +29,7 @@ json run_fixture(const std::string& scenario, const std::string& flags, const st
   for (const auto& a : sched_args) args.push_back("--sched-args=" + a);
   auto r = run_ktstr(args);
   *code = r.code;
-  auto j = json::parse(r.out, nullptr, false);
-  if (j.is_discarded() || j["results"].size() != 1) {
-    ADD_FAILURE() << r.out << r.err;
-    return json::object();
-  }
-  return j["results"][0];
+  return ktstr::vmtest::single_result(r);
 }
 
 std::string all_details(const json& res) {

@@ -48,4 +48,13 @@ bool fixture_built(std::string* why) {
 
 bool process_exists(int pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
 
+nlohmann::json single_result(const Run& r) {
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("results") || j["results"].size() != 1) {
+    ADD_FAILURE() << "unexpected output:\n" << r.out << r.err;
+    return nlohmann::json::object();
+  }
+  return j["results"][0];
+}
+
 }  // namespace ktstr::vmtest

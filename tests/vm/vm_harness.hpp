@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "support/ktstr_test_support.hpp"
 #include "util/process.hpp"
 
@@ -19,6 +21,10 @@ struct Run {
 
 // Runs `ktstr args...` to completion (bounded by `limit`).
 Run run_ktstr(const std::vector<std::string>& args, std::chrono::seconds limit = std::chrono::seconds(240));
+
+// The one result of a single-scenario `ktstr run --json`; an empty object
+// (and a test failure showing the output) when the output is anything else.
+nlohmann::json single_result(const Run& r);
 
 // Skips the current test when neither KVM nor QEMU exists; fails it when the
 // kernel is missing (the bootstrap fetches it, so that is a setup bug).

@@ -4,12 +4,14 @@
 
 #include <cstring>
 
+#include "fake_guest.hpp"
+
 using namespace ktstr::monitor;
+using ktstr::monitor::test::kP;
+using ktstr::monitor::test::kPse;
 
 namespace {
 
-constexpr uint64_t kP = 1;        // present
-constexpr uint64_t kPse = 1 << 7;  // huge page
 
 // 64 MiB of fake RAM with hand-built 4-level tables for three mappings:
 //   0xffffc90000001000 (4 KiB page)  → PA 0x200000

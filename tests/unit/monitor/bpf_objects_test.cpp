@@ -8,6 +8,8 @@
 #include <bpf/btf.h>
 #include <gtest/gtest.h>
 
+#include "fake_guest.hpp"
+
 #include <cstring>
 
 #include "monitor/bpf_write.hpp"
@@ -16,11 +18,11 @@
 #include "support/ktstr_test_support.hpp"
 
 using namespace ktstr::monitor;
+using ktstr::monitor::test::kDirect;
+using ktstr::monitor::test::kImageVa;
 
 namespace {
 
-constexpr uint64_t kImage = kStartKernelMap + 0x1000000;
-constexpr uint64_t kDirect = 0xffff888000000000ull;
 
 // A .bss like the fixture's: u64 host_poke at 0, int counter at 8, char name[8] at 12.
 std::vector<uint8_t> bss_btf(uint32_t* datasec_id) {
@@ -64,7 +66,7 @@ struct FakeBpf {
     return v;
   }
   uint64_t sym(const char* name, uint64_t off) {
-    syms->add(name, kImage + off, 'D');
+    syms->add(name, kImageVa + off, 'D');
     return 0x1000000 + off;
   }
   uint64_t off(const char* p) { return b->offset_of(p); }

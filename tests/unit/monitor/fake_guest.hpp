@@ -12,6 +12,8 @@ namespace ktstr::monitor::test {
 
 inline constexpr uint64_t kImageVa = kStartKernelMap + 0x1000000;  // PA 0x1000000, phys_base 0
 inline constexpr uint64_t kDirect = 0xffff888000000000ull;
+// Page-table entry bits: present, writable, huge page.
+inline constexpr uint64_t kP = 1, kRw = 2, kPse = 1 << 7;
 
 struct FakeKernel {
   BufferPhysMemory mem{48ull << 20};

@@ -6,15 +6,18 @@
 
 #include <cstring>
 
+#include "fake_guest.hpp"
 #include "monitor/guest_kernel.hpp"
 
 using namespace ktstr::monitor;
+using ktstr::monitor::test::kP;
+using ktstr::monitor::test::kPse;
+using ktstr::monitor::test::kRw;
 
 namespace {
 
 constexpr uint64_t kLinkText = kStartKernelMap + 0x1000000;  // _text as linked (PA 16 MiB)
-constexpr uint64_t kDirect = 0xffff9a0000000000ull;          // a randomised direct map
-constexpr uint64_t kP = 1, kRw = 2, kPse = 1 << 7;
+constexpr uint64_t kRandomDirect = 0xffff9a0000000000ull;          // a randomised direct map
 
 struct KaslrGuest {
   BufferPhysMemory mem{96ull << 20};
@@ -53,7 +56,7 @@ struct KaslrGuest {
     uint64_t base = 0x1000000 + d;
     std::memcpy(pa(base), img->banner.c_str(), img->banner.size() + 1);
     put<uint64_t>(base + 0x100, pb);
-    put<uint64_t>(base + 0x108, kDirect);
+    put<uint64_t>(base + 0x108, kRandomDirect);
     put<uint64_t>(base + 0x110, 123456);
   }
 
@@ -87,7 +90,7 @@ TEST(Kaslr, FindsTheRandomisedImageAndRelocatesSymbols) {
   ASSERT_TRUE(k.attach().ok());
   EXPECT_EQ(k.kaslr_offset(), g.voff);
   EXPECT_EQ(k.space().layout().phys_base, g.phys_base);
-  EXPECT_EQ(k.space().layout().page_offset_base, kDirect);
+  EXPECT_EQ(k.space().layout().page_offset_base, kRandomDirect);
   EXPECT_EQ(*k.address("jiffies_64"), kLinkText + 0x110 + g.voff);
   EXPECT_EQ(*k.jiffies(), 123456u);
   // A read at the link-time address is not the variable (it is unmapped

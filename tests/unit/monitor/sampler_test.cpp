@@ -9,16 +9,18 @@
 #include <bpf/btf.h>
 #include <gtest/gtest.h>
 
+#include "fake_guest.hpp"
+
 #include <cstring>
 
 #include "real_kernel.hpp"
 
 using namespace ktstr::monitor;
+using ktstr::monitor::test::kDirect;
+using ktstr::monitor::test::kImageVa;
 
 namespace {
 
-constexpr uint64_t kImage = kStartKernelMap + 0x1000000;
-constexpr uint64_t kDirect = 0xffff888000000000ull;
 constexpr unsigned kCpus = 4;
 
 struct FakeRq {
@@ -32,7 +34,7 @@ struct FakeRq {
   template <typename T>
   void put(uint64_t pa, T v) { std::memcpy(mem.bytes().data() + pa, &v, sizeof v); }
   uint64_t sym(const char* name, uint64_t off) {
-    syms->add(name, kImage + off, 'D');
+    syms->add(name, kImageVa + off, 'D');
     return 0x1000000 + off;
   }
   uint64_t off(const char* path) { return b->offset_of(path); }
@@ -49,7 +51,7 @@ struct FakeRq {
     put(sym("page_offset_base", 0x108), kDirect);
     put<uint64_t>(sym("jiffies_64", 0x110), 77777);
     uint64_t pco = sym("__per_cpu_offset", 0x200);
-    uint64_t runqueues = kImage + 0x20000;
+    uint64_t runqueues = kImageVa + 0x20000;
     syms->add("runqueues", runqueues, 'D');
     put<uint64_t>(sym("__cpu_online_mask", 0x300), 0xf);
     put<uint32_t>(sym("nr_cpu_ids", 0x310), kCpus);
@@ -203,7 +205,7 @@ TEST(Sampler, MissingMembersTurnFeaturesOffWithNotesNotCrashes) {
   img->btf = BtfTypes::from_raw(data, size);
   btf__free(raw);
   auto syms = std::make_shared<SymbolTable>();
-  syms->add("runqueues", kImage + 0x20000, 'D');
+  syms->add("runqueues", kImageVa + 0x20000, 'D');
   img->symbols = syms;
   SchedLayout l = SchedLayout::resolve(*img);
   EXPECT_TRUE(l.can_sample());

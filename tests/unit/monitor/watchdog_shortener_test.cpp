@@ -2,16 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include "fake_guest.hpp"
+
 #include <cstring>
 
 #include "real_kernel.hpp"
 
 using namespace ktstr::monitor;
+using ktstr::monitor::test::kDirect;
+using ktstr::monitor::test::kImageVa;
 
 namespace {
 
-constexpr uint64_t kImage = kStartKernelMap + 0x1000000;  // PA 0x1000000
-constexpr uint64_t kDirect = 0xffff888000000000ull;
 
 // The real kernel's BTF (struct layouts) with a made-up symbol table that
 // places the watchdog's variables in a small fake guest RAM.
@@ -33,13 +35,13 @@ struct FakeScx {
     return v;
   }
   uint64_t sym(const char* name, uint64_t off) {
-    syms->add(name, kImage + off, 'D');
+    syms->add(name, kImageVa + off, 'D');
     return 0x1000000 + off;  // its PA
   }
   template <typename T>
-  void put(const char* name, T v) { put_pa(0x1000000 + (syms->require(name) - kImage), v); }
+  void put(const char* name, T v) { put_pa(0x1000000 + (syms->require(name) - kImageVa), v); }
   template <typename T>
-  T get(const char* name) { return get_pa<T>(0x1000000 + (syms->require(name) - kImage)); }
+  T get(const char* name) { return get_pa<T>(0x1000000 + (syms->require(name) - kImageVa)); }
 
   explicit FakeScx(const std::filesystem::path& vmlinux) {
     img->btf = BtfTypes::load(vmlinux);

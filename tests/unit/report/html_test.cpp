@@ -107,3 +107,29 @@ TEST(Model, ARecordWithoutMonitorHasNoTimeline) {
   EXPECT_TRUE(m["tests"][0]["monitor"].is_null());
   EXPECT_EQ(m["tests"][0]["label"], "steady [1n2l2c1t/default]");
 }
+
+// Wake latency is measured only for work that sleeps and is woken: a run
+// without a single wake sample shows a dash, not "0 µs"; one with samples
+// keeps its figures.
+TEST(Model, WakeLatencyWithoutWakeSamplesIsNotMeasuredRatherThanZero) {
+  auto rec = ktstr::report::testing::sample_record();
+  json& stats = rec["result"]["result"]["stats"];  // the record's test result's check stats
+  stats["worst_p99_wake_latency_us"] = 0;
+  stats["cgroups"][0]["p99_wake_latency_us"] = 0;
+  stats["cgroups"][0]["wake_samples"] = 0;
+  auto wake_of = [](const json& t) {
+    for (const auto& s : t["key_stats"])
+      if (s["name"] == "worst_p99_wake_latency_us") return s["value"];
+    return json("absent");
+  };
+  json t = report_model({rec}, nullptr)["tests"][0];
+  EXPECT_TRUE(wake_of(t).is_null()) << wake_of(t);
+  EXPECT_TRUE(t["cgroups"][0]["p99_wake_latency_us"].is_null());
+
+  stats["worst_p99_wake_latency_us"] = 812.5;
+  stats["cgroups"][0]["p99_wake_latency_us"] = 812.5;
+  stats["cgroups"][0]["wake_samples"] = 40;
+  t = report_model({rec}, nullptr)["tests"][0];
+  EXPECT_EQ(wake_of(t), 812.5);
+  EXPECT_EQ(t["cgroups"][0]["p99_wake_latency_us"], 812.5);
+}

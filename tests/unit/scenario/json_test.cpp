@@ -50,7 +50,7 @@ Scenario everything() {
   return s;
 }
 
-std::string error_of(const std::string& text) {
+std::string scenario_error(const std::string& text) {
   return ktstr::test::error_of([&] { scenario_from_text(text); });
 }
 
@@ -85,24 +85,24 @@ TEST(ScenarioJson, DefaultsFillIn) {
 }
 
 TEST(ScenarioJson, ErrorsNameThePath) {
-  EXPECT_EQ(error_of(R"j({"steps": [{"ops": [{"op": "set_cpuset", "cgroup": "a", "cpuset": "llc(x)"}]}]})j"),
+  EXPECT_EQ(scenario_error(R"j({"steps": [{"ops": [{"op": "set_cpuset", "cgroup": "a", "cpuset": "llc(x)"}]}]})j"),
             "scenario.steps[0].ops[0].cpuset: bad cpuset 'llc(x)': 'x' is not a non-negative integer");
-  EXPECT_EQ(error_of(R"j({"steps": [{"ops": [{"op": "set_cpust", "cgroup": "a"}]}]})j"),
+  EXPECT_EQ(scenario_error(R"j({"steps": [{"ops": [{"op": "set_cpust", "cgroup": "a"}]}]})j"),
             "scenario.steps[0].ops[0].op: unknown op 'set_cpust'");
-  EXPECT_EQ(error_of(R"j({"steps": [{"ops": [{"op": "clear_cpuset", "cgrop": "a"}]}]})j"),
+  EXPECT_EQ(scenario_error(R"j({"steps": [{"ops": [{"op": "clear_cpuset", "cgrop": "a"}]}]})j"),
             "scenario.steps[0].ops[0]: missing 'cgroup'");
-  EXPECT_EQ(error_of(R"j({"steps": [{"cgroups": [{"name": "a", "swapable": true}]}]})j"),
+  EXPECT_EQ(scenario_error(R"j({"steps": [{"cgroups": [{"name": "a", "swapable": true}]}]})j"),
             "scenario.steps[0].cgroups[0]: unknown key 'swapable'");
-  EXPECT_EQ(error_of(R"j({"steps": [{"cgroups": [{"name": "a", "works": [{"workers": -1}]}]}]})j"),
+  EXPECT_EQ(scenario_error(R"j({"steps": [{"cgroups": [{"name": "a", "works": [{"workers": -1}]}]}]})j"),
             "scenario.steps[0].cgroups[0].works[0].workers: expected an integer in [0, 4294967295], got -1");
-  EXPECT_EQ(error_of(R"j({"steps": [{"hold": {"fraction": 0.5, "loop_ms": 10}}]})j"),
+  EXPECT_EQ(scenario_error(R"j({"steps": [{"hold": {"fraction": 0.5, "loop_ms": 10}}]})j"),
             "scenario.steps[0].hold: give exactly one of fraction, fixed_ms, loop_ms");
-  EXPECT_EQ(error_of(R"j({"thresholds": {"max_gap": 1}})j"), "scenario.thresholds: thresholds: unknown knob 'max_gap'");
-  EXPECT_EQ(error_of(R"j({"steps": {}})j"), "scenario.steps: expected an array, got {}");
-  EXPECT_EQ(error_of(R"j({"steps": [{"cgroups": [{"name": "a", "works": [{"mem_policy": {"mode": "near"}}]}]}]})j"),
+  EXPECT_EQ(scenario_error(R"j({"thresholds": {"max_gap": 1}})j"), "scenario.thresholds: thresholds: unknown knob 'max_gap'");
+  EXPECT_EQ(scenario_error(R"j({"steps": {}})j"), "scenario.steps: expected an array, got {}");
+  EXPECT_EQ(scenario_error(R"j({"steps": [{"cgroups": [{"name": "a", "works": [{"mem_policy": {"mode": "near"}}]}]}]})j"),
             "scenario.steps[0].cgroups[0].works[0].mem_policy.mode: unknown memory policy mode 'near'");
-  EXPECT_THAT(error_of("{"), HasSubstr("scenario: not valid JSON"));
-  EXPECT_EQ(error_of("[]"), "scenario: expected a JSON object, got []");
+  EXPECT_THAT(scenario_error("{"), HasSubstr("scenario: not valid JSON"));
+  EXPECT_EQ(scenario_error("[]"), "scenario: expected a JSON object, got []");
 }
 
 TEST(ScenarioJson, CatalogScenariosRoundTrip) {

@@ -12,7 +12,7 @@
 namespace ktstr::stats {
 namespace {
 
-std::string error_of(const std::string& text) {
+std::string policy_error(const std::string& text) {
   return ktstr::test::error_of([&] { parse_policy(text, "p.toml"); });
 }
 
@@ -54,20 +54,20 @@ TEST(Policy, OverridesAndDisables) {
 }
 
 TEST(Policy, BadFilesNameTheKey) {
-  EXPECT_EQ(error_of("[worst_sprad]\nabs = 1\n"),
+  EXPECT_EQ(policy_error("[worst_sprad]\nabs = 1\n"),
             "policy p.toml: unknown metric 'worst_sprad' (known: emulation_allowance, worst_spread, worst_gap_ms, "
             "total_migrations, worst_migration_ratio, max_imbalance_ratio, max_dsq_depth, stall_count, "
             "total_fallback, total_keep_last, worst_p99_wake_latency_us, worst_median_wake_latency_us, "
             "worst_wake_latency_cv, total_iterations, worst_mean_run_delay_us, worst_run_delay_us)");
-  EXPECT_EQ(error_of("[worst_spread]\nabsolute = 1\n"),
+  EXPECT_EQ(policy_error("[worst_spread]\nabsolute = 1\n"),
             "policy p.toml: unknown key 'worst_spread.absolute' (a metric takes abs, rel, enabled)");
-  EXPECT_EQ(error_of("[worst_spread]\nabs = \"five\"\n"), "policy p.toml: worst_spread.abs must be a non-negative number");
-  EXPECT_EQ(error_of("[worst_spread]\nrel = -0.1\n"), "policy p.toml: worst_spread.rel must be a non-negative number");
-  EXPECT_EQ(error_of("[stall_count]\nenabled = 1\n"), "policy p.toml: stall_count.enabled must be true or false");
-  EXPECT_EQ(error_of("worst_spread = 5\n"),
+  EXPECT_EQ(policy_error("[worst_spread]\nabs = \"five\"\n"), "policy p.toml: worst_spread.abs must be a non-negative number");
+  EXPECT_EQ(policy_error("[worst_spread]\nrel = -0.1\n"), "policy p.toml: worst_spread.rel must be a non-negative number");
+  EXPECT_EQ(policy_error("[stall_count]\nenabled = 1\n"), "policy p.toml: stall_count.enabled must be true or false");
+  EXPECT_EQ(policy_error("worst_spread = 5\n"),
             "policy p.toml: 'worst_spread' must be a table ([worst_spread] with abs, rel, enabled)");
-  EXPECT_EQ(error_of("emulation_allowance = \"yes\"\n"), "policy p.toml: emulation_allowance must be true or false");
-  EXPECT_TRUE(error_of("[worst_spread\nabs = 1\n").starts_with("policy p.toml: line 1: ")) << error_of("[worst_spread\n");
+  EXPECT_EQ(policy_error("emulation_allowance = \"yes\"\n"), "policy p.toml: emulation_allowance must be true or false");
+  EXPECT_TRUE(policy_error("[worst_spread\nabs = 1\n").starts_with("policy p.toml: line 1: ")) << policy_error("[worst_spread\n");
 }
 
 TEST(Policy, MissingFile) {

@@ -1,15 +1,15 @@
 // CPU numbering of PRODUCT.md §1 for several shapes.
 #include <gtest/gtest.h>
 
+#include "shapes.hpp"
+
 #include "topology/topology.hpp"
 
 using namespace ktstr::topology;
 using ktstr::CpuList;
 
 namespace {
-Topology T(uint32_t n, uint32_t l, uint32_t c, uint32_t t) {
-  return Topology{.numa_nodes = n, .llcs = l, .cores_per_llc = c, .threads_per_core = t};
-}
+using ktstr::topology::test::T;
 }  // namespace
 
 TEST(Numbering, TwoLlcsNoSmt) {

@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "shapes.hpp"
+
 #include <filesystem>
 #include <fstream>
 
@@ -71,9 +73,7 @@ class FakeSys {
   fs::path root_;
 };
 
-Topology T(uint32_t n, uint32_t l, uint32_t c, uint32_t t) {
-  return Topology{.numa_nodes = n, .llcs = l, .cores_per_llc = c, .threads_per_core = t};
-}
+using ktstr::topology::test::T;
 
 }  // namespace
 

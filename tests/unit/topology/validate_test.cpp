@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "shapes.hpp"
+
 #include "topology/topology.hpp"
 #include "util/error.hpp"
 #include "support/ktstr_test_support.hpp"
@@ -11,9 +13,7 @@ using namespace ktstr::topology;
 using ::testing::HasSubstr;
 
 namespace {
-Topology T(uint32_t n, uint32_t l, uint32_t c, uint32_t t) {
-  return Topology{.numa_nodes = n, .llcs = l, .cores_per_llc = c, .threads_per_core = t};
-}
+using ktstr::topology::test::T;
 
 std::string error_of(const Topology& t, uint32_t max_cpus = kDefaultMaxCpus) {
   return ktstr::test::error_of([&] { t.validate(max_cpus); });

@@ -2,6 +2,8 @@
 // a round trip through Debian's iasl (disassemble, recompile, compare).
 #include <gtest/gtest.h>
 
+#include "vm/layout.hpp"
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -19,7 +21,8 @@
 using namespace ktstr;
 using namespace ktstr::vm::kvm;
 namespace fs = std::filesystem;
-constexpr uint64_t MiB = 1ull << 20, GiB = 1ull << 30;
+using ktstr::vm::layout::kGiB;
+using ktstr::vm::layout::kMiB;
 
 namespace {
 
@@ -52,7 +55,7 @@ std::vector<std::pair<uint8_t, size_t>> subtables(const std::vector<uint8_t>& t,
 
 std::vector<acpi::NodeRange> numa_ranges(const topology::Topology& t, uint64_t ram) {
   std::vector<uint64_t> nodes(t.numa_nodes, ram / t.numa_nodes);
-  return acpi::node_ranges(nodes, std::min<uint64_t>(ram, 3 * GiB));
+  return acpi::node_ranges(nodes, std::min<uint64_t>(ram, 3 * kGiB));
 }
 
 }  // namespace
@@ -62,7 +65,7 @@ TEST(KvmAcpi, EveryTableHasAValidHeaderAndChecksum) {
   expect_valid_sdt(acpi::fadt(0xe0040, 0xe0080), "FACP");
   expect_valid_sdt(acpi::dsdt(), "DSDT");
   expect_valid_sdt(acpi::madt(t), "APIC");
-  expect_valid_sdt(acpi::srat(t, numa_ranges(t, GiB)), "SRAT");
+  expect_valid_sdt(acpi::srat(t, numa_ranges(t, kGiB)), "SRAT");
   expect_valid_sdt(acpi::slit(t), "SLIT");
   expect_valid_sdt(acpi::xsdt({1, 2}), "XSDT");
   EXPECT_EQ(acpi::fadt(0, 0).size(), 276u) << "FADT revision 6";
@@ -105,7 +108,7 @@ TEST(KvmAcpi, MadtListsEveryCpuInModelOrderWithModelApicIds) {
 
 TEST(KvmAcpi, SratPutsCpusAndMemoryOnTheirNodes) {
   auto t = topology::parse_topology("2n4l2c1t");
-  auto s = acpi::srat(t, numa_ranges(t, 4 * GiB));
+  auto s = acpi::srat(t, numa_ranges(t, 4 * kGiB));
   std::map<uint32_t, uint32_t> node_of_apic;
   std::vector<std::tuple<uint32_t, uint64_t, uint64_t>> mem;
   for (auto [type, off] : subtables(s, 48)) {
@@ -116,7 +119,7 @@ TEST(KvmAcpi, SratPutsCpusAndMemoryOnTheirNodes) {
   for (uint32_t cpu = 0; cpu < 8; ++cpu) EXPECT_EQ(node_of_apic[topology::apic_id(t, cpu)], t.node_of(cpu));
   // 2 x 2 GiB with 3 GiB below the hole: node 1 straddles it.
   std::vector<std::tuple<uint32_t, uint64_t, uint64_t>> want = {
-      {0, 0, 2 * GiB}, {1, 2 * GiB, GiB}, {1, 4 * GiB, GiB}};
+      {0, 0, 2 * kGiB}, {1, 2 * kGiB, kGiB}, {1, 4 * kGiB, kGiB}};
   EXPECT_EQ(mem, want);
 }
 
@@ -130,7 +133,7 @@ TEST(KvmAcpi, SlitIsTheModelsDistanceMatrix) {
 TEST(KvmAcpi, ImageLinksRsdpXsdtFadtDsdt) {
   auto t = topology::parse_topology("2n4l2c1t");
   uint64_t base = 0xe0000;
-  auto img = acpi::build_tables(t, numa_ranges(t, GiB), base);
+  auto img = acpi::build_tables(t, numa_ranges(t, kGiB), base);
   EXPECT_EQ(img.rsdp_gpa, base);
   auto table_at = [&](uint64_t gpa) {
     size_t off = gpa - base;
@@ -213,7 +216,7 @@ TEST(KvmAcpi, IaslDisassemblesAndRecompilesEveryTableToTheSameBytes) {
       {"facp", acpi::fadt(0xe0040, 0xe0080), {"PM1A Control Block Address : 00000604", "SCI Interrupt : 0009"}},
       {"dsdt", acpi::dsdt(), {"Name (_S5, Package (0x04)", "0x05,"}},
       {"apic", acpi::madt(t), {"Local Apic ID : 06", "I/O Apic ID : 00"}},
-      {"srat", acpi::srat(t, numa_ranges(t, 2 * GiB)), {"Proximity Domain : 00000001", "Length : 0000000040000000"}},
+      {"srat", acpi::srat(t, numa_ranges(t, 2 * kGiB)), {"Proximity Domain : 00000001", "Length : 0000000040000000"}},
       {"slit", acpi::slit(t), {"Localities : 0000000000000002", "Locality   0 : 0A 14"}},
   };
   for (const auto& c : cases) {

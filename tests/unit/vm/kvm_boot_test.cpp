@@ -21,7 +21,8 @@
 using namespace ktstr;
 using namespace ktstr::vm::kvm;
 namespace mm = ktstr::vm::kvm::memory_map;
-constexpr uint64_t MiB = 1ull << 20, GiB = 1ull << 30;
+using ktstr::vm::layout::kGiB;
+using ktstr::vm::layout::kMiB;
 
 namespace {
 template <typename T>
@@ -33,31 +34,31 @@ T at(const uint8_t* p, size_t off) {
 }  // namespace
 
 TEST(KvmE820, ReservesBiosAreasAndTheChannel) {
-  uint64_t ram = 256 * MiB, chan = vm::layout::channel_base(ram);
+  uint64_t ram = 256 * kMiB, chan = vm::layout::channel_base(ram);
   auto e = build_e820({ram, ram, chan, vm::layout::kChannelSize});
   std::vector<E820Entry> want = {
       {0, 0x9fc00, E820Type::Ram},
       {0x9fc00, 0x400, E820Type::Reserved},
       {0xe0000, 0x20000, E820Type::Reserved},
       {0x100000, chan - 0x100000, E820Type::Ram},
-      {chan, MiB, E820Type::Reserved},
-      {chan + MiB, ram - chan - MiB, E820Type::Ram},
+      {chan, kMiB, E820Type::Reserved},
+      {chan + kMiB, ram - chan - kMiB, E820Type::Ram},
   };
   EXPECT_EQ(e, want);
-  EXPECT_EQ(chan, 254 * MiB) << "1 MiB below the top, like on QEMU";
+  EXPECT_EQ(chan, 254 * kMiB) << "1 MiB below the top, like on QEMU";
 }
 
 TEST(KvmE820, RamAboveTheHoleContinuesAt4GiB) {
-  uint64_t ram = 4 * GiB, low = 3 * GiB, chan = vm::layout::channel_base(ram);
+  uint64_t ram = 4 * kGiB, low = 3 * kGiB, chan = vm::layout::channel_base(ram);
   auto e = build_e820({ram, low, chan, vm::layout::kChannelSize});
-  EXPECT_EQ(e.back(), (E820Entry{4 * GiB, GiB, E820Type::Ram}));
-  EXPECT_EQ(e[e.size() - 2], (E820Entry{chan + MiB, low - chan - MiB, E820Type::Ram}));
-  EXPECT_EQ(chan, 2 * GiB - 2 * MiB);
+  EXPECT_EQ(e.back(), (E820Entry{4 * kGiB, kGiB, E820Type::Ram}));
+  EXPECT_EQ(e[e.size() - 2], (E820Entry{chan + kMiB, low - chan - kMiB, E820Type::Ram}));
+  EXPECT_EQ(chan, 2 * kGiB - 2 * kMiB);
 }
 
 TEST(KvmE820, ChannelOutsideLowRamIsRefused) {
-  EXPECT_KTSTR_ERROR(build_e820({256 * MiB, 256 * MiB, 300 * MiB, MiB}), "channel ring 0x12c00000+0x100000 is not inside low RAM");
-  EXPECT_KTSTR_ERROR(build_e820({256 * MiB, 256 * MiB, 0x80000, MiB}), "channel ring 0x80000+0x100000 is not inside low RAM");
+  EXPECT_KTSTR_ERROR(build_e820({256 * kMiB, 256 * kMiB, 300 * kMiB, kMiB}), "channel ring 0x12c00000+0x100000 is not inside low RAM");
+  EXPECT_KTSTR_ERROR(build_e820({256 * kMiB, 256 * kMiB, 0x80000, kMiB}), "channel ring 0x80000+0x100000 is not inside low RAM");
 }
 
 namespace {
@@ -95,8 +96,8 @@ TEST(KvmBootParams, HeaderIsParsed) {
 TEST(KvmBootParams, ZeroPageCarriesCmdlineInitrdE820AndRsdp) {
   auto img = fake_bzimage();
   auto bz = parse_bzimage(img);
-  uint64_t chan = vm::layout::channel_base(256 * MiB);
-  BootParamsInput in{mm::kCmdline, 40, 0xe000000, 0x123456, 0xe0000, build_e820({256 * MiB, 256 * MiB, chan, MiB})};
+  uint64_t chan = vm::layout::channel_base(256 * kMiB);
+  BootParamsInput in{mm::kCmdline, 40, 0xe000000, 0x123456, 0xe0000, build_e820({256 * kMiB, 256 * kMiB, chan, kMiB})};
   auto z = make_boot_params(bz, in);
   const uint8_t* p = z.data();
   EXPECT_EQ(at<uint32_t>(p, bp::kHeaderMagic), 0x53726448u) << "setup header copied";
@@ -110,7 +111,7 @@ TEST(KvmBootParams, ZeroPageCarriesCmdlineInitrdE820AndRsdp) {
   ASSERT_EQ(p[bp::kE820Entries], 6);
   size_t chan_entry = bp::kE820Table + 4 * bp::kE820EntrySize;
   EXPECT_EQ(at<uint64_t>(p, chan_entry), chan);
-  EXPECT_EQ(at<uint64_t>(p, chan_entry + 8), MiB);
+  EXPECT_EQ(at<uint64_t>(p, chan_entry + 8), kMiB);
   EXPECT_EQ(at<uint32_t>(p, chan_entry + 16), 2u) << "reserved";
 }
 
@@ -128,8 +129,8 @@ TEST(KvmBootParams, UnbootableImagesAreRefusedWithTheReason) {
 }
 
 TEST(KvmPvh, StartInfoPointsAtCmdlineModuleMemmapAndRsdp) {
-  std::vector<uint8_t> low(MiB, 0);
-  PvhBoot b{mm::kCmdline, 0xe000000, 0x1000, 0xe0000, build_e820({256 * MiB, 256 * MiB, 254 * MiB, MiB})};
+  std::vector<uint8_t> low(kMiB, 0);
+  PvhBoot b{mm::kCmdline, 0xe000000, 0x1000, 0xe0000, build_e820({256 * kMiB, 256 * kMiB, 254 * kMiB, kMiB})};
   uint64_t si = write_pvh_start_info(low, b);
   const uint8_t* p = low.data() + si;
   EXPECT_EQ(at<uint32_t>(p, 0), kHvmStartMagic);
@@ -142,7 +143,7 @@ TEST(KvmPvh, StartInfoPointsAtCmdlineModuleMemmapAndRsdp) {
   EXPECT_EQ(at<uint64_t>(mod, 0), 0xe000000u);
   EXPECT_EQ(at<uint64_t>(mod, 8), 0x1000u);
   const uint8_t* map = low.data() + at<uint64_t>(p, 40);
-  EXPECT_EQ(at<uint64_t>(map, 4 * 24), 254 * MiB);
+  EXPECT_EQ(at<uint64_t>(map, 4 * 24), 254 * kMiB);
   EXPECT_EQ(at<uint32_t>(map, 4 * 24 + 16), 2u);
 }
 
@@ -184,7 +185,7 @@ std::vector<uint8_t> fake_vmlinux(bool with_note) {
 }  // namespace
 
 TEST(KvmElf, LoadsSegmentsAtTheirPhysicalAddressAndFindsThePvhEntry) {
-  vm::GuestMemory mem(256 * MiB);
+  vm::GuestMemory mem(256 * kMiB);
   std::memset(mem.at(0x1000000, 64).data(), 0xaa, 64);
   auto k = load_elf_kernel(fake_vmlinux(true), mem);
   EXPECT_EQ(k.pvh_entry, 0x1000123u);
@@ -196,7 +197,7 @@ TEST(KvmElf, LoadsSegmentsAtTheirPhysicalAddressAndFindsThePvhEntry) {
 }
 
 TEST(KvmElf, KernelWithoutPvhNoteIsRefused) {
-  vm::GuestMemory mem(256 * MiB);
+  vm::GuestMemory mem(256 * kMiB);
   EXPECT_KTSTR_ERROR(load_elf_kernel(fake_vmlinux(false), mem),
                      "kernel has no PVH entry note (needs CONFIG_PVH=y); boot a bzImage or another kernel");
   EXPECT_EQ(find_pvh_entry(fake_vmlinux(false)), std::nullopt);
@@ -205,7 +206,7 @@ TEST(KvmElf, KernelWithoutPvhNoteIsRefused) {
 
 // Each way a kernel image can be wrong gets its own message.
 TEST(KvmElf, BrokenImagesAreRefusedWithTheReason) {
-  vm::GuestMemory mem(256 * MiB);
+  vm::GuestMemory mem(256 * kMiB);
   auto f = fake_vmlinux(true);
   auto with = [&](auto change) {
     auto g = f;
@@ -260,7 +261,7 @@ TEST(KvmEntry, PvhStateIsFlat32BitProtectedModeWithoutPaging) {
 }
 
 TEST(KvmPaging, First4GiBAreIdentityMapped) {
-  std::vector<uint8_t> low(MiB, 0);
+  std::vector<uint8_t> low(kMiB, 0);
   uint64_t cr3 = write_identity_page_tables(low);
   auto walk = [&](uint64_t va) {
     uint64_t pml4e = at<uint64_t>(low.data(), cr3 + ((va >> 39) & 511) * 8);

@@ -6,7 +6,7 @@
 using namespace ktstr::vm::kvm;
 
 namespace {
-struct Rig {
+struct I8042Rig {
   int resets = 0;
   I8042 kbc{[this] { ++resets; }};
   uint8_t in(uint16_t off) {
@@ -20,7 +20,7 @@ constexpr uint16_t kData = 0, kCmd = 4;
 }  // namespace
 
 TEST(KvmI8042, SelfTestAnswersThroughTheOutputBuffer) {
-  Rig r;
+  I8042Rig r;
   EXPECT_FALSE(r.in(kCmd) & I8042::kStatusOutputFull);
   r.outb(kCmd, I8042::kCmdSelfTest);
   EXPECT_TRUE(r.in(kCmd) & I8042::kStatusOutputFull);
@@ -30,7 +30,7 @@ TEST(KvmI8042, SelfTestAnswersThroughTheOutputBuffer) {
 }
 
 TEST(KvmI8042, CommandByteReadsBackWhatWasWritten) {
-  Rig r;
+  I8042Rig r;
   r.outb(kCmd, I8042::kCmdWriteCtr);
   r.outb(kData, 0x20);
   r.outb(kCmd, I8042::kCmdReadCtr);
@@ -38,14 +38,14 @@ TEST(KvmI8042, CommandByteReadsBackWhatWasWritten) {
 }
 
 TEST(KvmI8042, PulsingTheResetLineResetsOnce) {
-  Rig r;
+  I8042Rig r;
   // Linux's keyboard reboot writes 0xfe ten times.
   for (int i = 0; i < 10; ++i) r.outb(kCmd, I8042::kCmdPulseReset);
   EXPECT_EQ(r.resets, 1);
 }
 
 TEST(KvmI8042, OutputPortWithResetBitClearResets) {
-  Rig r;
+  I8042Rig r;
   r.outb(kCmd, I8042::kCmdWriteOutput);
   r.outb(kData, 0x01);  // reset bit high: CPU keeps running
   EXPECT_EQ(r.resets, 0);
@@ -55,7 +55,7 @@ TEST(KvmI8042, OutputPortWithResetBitClearResets) {
 }
 
 TEST(KvmI8042, PulseWithoutTheResetBitDoesNothing) {
-  Rig r;
+  I8042Rig r;
   r.outb(kCmd, 0xff);  // pulse no line
   EXPECT_EQ(r.resets, 0);
   r.outb(kData, 0xf4);  // a keyboard command is acknowledged

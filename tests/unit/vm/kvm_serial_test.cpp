@@ -10,7 +10,7 @@ using namespace ktstr::vm::kvm;
 using S = Serial16550;
 
 namespace {
-struct Rig {
+struct SerialRig {
   std::string out;
   std::vector<std::pair<uint32_t, bool>> irqs;
   S uart{4, [this](uint32_t irq, bool level) { irqs.push_back({irq, level}); },
@@ -25,7 +25,7 @@ struct Rig {
 }  // namespace
 
 TEST(KvmSerial, TransmitsEveryByteAndStaysEmpty) {
-  Rig r;
+  SerialRig r;
   for (char c : std::string("hi\n")) r.outb(S::kData, static_cast<uint8_t>(c));
   EXPECT_EQ(r.out, "hi\n");
   EXPECT_EQ(r.in(S::kLsr) & (S::kLsrThre | S::kLsrTemt), S::kLsrThre | S::kLsrTemt);
@@ -33,7 +33,7 @@ TEST(KvmSerial, TransmitsEveryByteAndStaysEmpty) {
 }
 
 TEST(KvmSerial, ScratchAndIerReadBackAsTheProbeExpects) {
-  Rig r;
+  SerialRig r;
   r.outb(S::kScr, 0xa5);
   EXPECT_EQ(r.in(S::kScr), 0xa5);
   r.outb(S::kIer, 0);
@@ -45,7 +45,7 @@ TEST(KvmSerial, ScratchAndIerReadBackAsTheProbeExpects) {
 }
 
 TEST(KvmSerial, LoopbackMapsModemControlToModemStatus) {
-  Rig r;
+  SerialRig r;
   // The 8250 probe: MCR = LOOP | OUT2 | RTS must read back MSR = DCD | CTS.
   r.outb(S::kMcr, S::kMcrLoop | 0x0a);
   EXPECT_EQ(r.in(S::kMsr) & 0xf0, 0x90);
@@ -54,7 +54,7 @@ TEST(KvmSerial, LoopbackMapsModemControlToModemStatus) {
 }
 
 TEST(KvmSerial, LoopbackSendsTransmittedBytesToTheReceiver) {
-  Rig r;
+  SerialRig r;
   r.outb(S::kMcr, S::kMcrLoop);
   r.outb(S::kData, 'x');
   EXPECT_EQ(r.out, "") << "loopback must not reach the host";
@@ -63,14 +63,14 @@ TEST(KvmSerial, LoopbackSendsTransmittedBytesToTheReceiver) {
 }
 
 TEST(KvmSerial, FifoEnableShowsInIirAs16550A) {
-  Rig r;
+  SerialRig r;
   EXPECT_EQ(r.in(S::kIir), S::kIirNone);
   r.outb(S::kIir, 0x01);  // FCR: enable FIFO
   EXPECT_EQ(r.in(S::kIir) >> 6, 3) << "both FIFO bits: a 16550A";
 }
 
 TEST(KvmSerial, DivisorLatchIsSeparateFromDataAndIer) {
-  Rig r;
+  SerialRig r;
   r.outb(S::kLcr, S::kLcrDlab);
   r.outb(S::kData, 0x01);
   r.outb(S::kIer, 0x02);
@@ -82,7 +82,7 @@ TEST(KvmSerial, DivisorLatchIsSeparateFromDataAndIer) {
 }
 
 TEST(KvmSerial, TransmitEmptyInterruptRaisesOnEnableAndClearsOnIirRead) {
-  Rig r;
+  SerialRig r;
   r.outb(S::kIer, S::kIerTx);
   ASSERT_EQ(r.irqs.size(), 1u);
   EXPECT_EQ(r.irqs.back(), std::make_pair(4u, true));
@@ -96,7 +96,7 @@ TEST(KvmSerial, TransmitEmptyInterruptRaisesOnEnableAndClearsOnIirRead) {
 }
 
 TEST(KvmSerial, ReceivedDataRaisesItsInterruptUntilDrained) {
-  Rig r;
+  SerialRig r;
   r.outb(S::kIer, S::kIerRx);
   EXPECT_TRUE(r.irqs.empty());
   const uint8_t in[] = {'o', 'k'};
@@ -110,7 +110,7 @@ TEST(KvmSerial, ReceivedDataRaisesItsInterruptUntilDrained) {
 }
 
 TEST(KvmSerial, ReceiveHasPriorityOverTransmit) {
-  Rig r;
+  SerialRig r;
   r.outb(S::kIer, S::kIerRx | S::kIerTx);
   const uint8_t in[] = {'z'};
   r.uart.push_input(in);

@@ -5,6 +5,7 @@
 #include "topology/parse.hpp"
 #include "util/error.hpp"
 #include "vm/qemu/qemu_cmdline.hpp"
+#include "vm/layout.hpp"
 #include "vm/qemu/qemu_topology.hpp"
 #include "support/ktstr_test_support.hpp"
 
@@ -15,7 +16,8 @@ using ::testing::HasSubstr;
 using topology::parse_topology;
 
 namespace {
-constexpr uint64_t kMiB = 1ull << 20, kGiB = 1ull << 30;
+using vm::layout::kGiB;
+using vm::layout::kMiB;
 }
 
 TEST(QemuTopology, SingleNodeStaysOnMicrovmWithLlcsAsSockets) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "vm/layout.hpp"
 #include "util/files.hpp"
 #include "support/ktstr_test_support.hpp"
 
@@ -40,7 +41,7 @@ VmSpec spec() {
   s.memory_mb = 256;
   return s;
 }
-constexpr uint64_t kMiB = 1 << 20;
+using vm::layout::kMiB;
 }  // namespace
 
 TEST(SnapshotRam, SavedImageIsSparseAndLoadsBackExactly) {

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -44,6 +45,27 @@ inline long proc_cpu_ticks(pid_t pid) {
     if (i == 15) stime = std::stol(field);
   }
   return utime + stime;
+}
+
+// Time a process has spent on a CPU, in ns (/proc/<pid>/schedstat), 0 if gone.
+inline uint64_t proc_runtime_ns(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/schedstat");
+  uint64_t ns = 0;
+  in >> ns;
+  return ns;
+}
+
+// Waits until `pid` has run `ns` more than it had at the call, or `limit`
+// passed; false on timeout. Tests that need a worker to have run somewhere
+// wait for that, not for a fixed sleep that a loaded host may not honour.
+inline bool wait_for_runtime(pid_t pid, uint64_t ns, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+  const uint64_t from = proc_runtime_ns(pid);
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (proc_runtime_ns(pid) < from + ns) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    sleep_ms(5);
+  }
+  return true;
 }
 
 }  // namespace ktstr::workload::test

@@ -242,9 +242,12 @@ TEST(WorkerGroup, AppliesSettingsAtStart) {
       EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(g.pid(i))), 7);
     }
     EXPECT_EQ(get_affinity(g.pid(0)), CpuList{allowed.front()});
-    sleep_ms(50);
+    // Worker 1 must really run on each CPU before and after the move: a
+    // fixed 50 ms was not enough on a loaded host (it never got CPU time on
+    // its first CPU before being moved).
+    ASSERT_TRUE(wait_for_runtime(g.pid(1), 20'000'000)) << "worker 1 got no CPU time on its first CPU";
     g.set_affinity(1, {allowed.front()});  // mid-run op
-    sleep_ms(50);
+    ASSERT_TRUE(wait_for_runtime(g.pid(1), 20'000'000)) << "worker 1 got no CPU time after the move";
     const auto& reports = g.stop();
     EXPECT_EQ(reports[0].cpus_used, CpuList{allowed.front()});
     EXPECT_EQ(reports[0].migrations, 0u);
