@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ktstr/cpu_list.hpp"
 #include "vm_harness.hpp"
 
 using ktstr::vmtest::run_ktstr;
@@ -101,9 +102,9 @@ TEST(Monitor, NonWorkConservingSchedulerFailsWorkConservation) {
   ASSERT_EQ(wc.size(), 1u) << details(res) << res["monitor"].dump(1).substr(0, 4000);
   EXPECT_EQ(wc[0].value("cpu", -1), 0) << wc[0].dump();
   EXPECT_GE(wc[0].value("value", 0.0), 1.0) << "the queue length";
-  auto idle = wc[0].value("idle_cpus", std::vector<int>{});
+  auto idle = wc[0].value("idle_cpus", ktstr::CpuList{});
   EXPECT_FALSE(idle.empty()) << wc[0].dump();
-  for (int c : idle) EXPECT_NE(c, 0);
+  for (uint32_t c : idle) EXPECT_NE(c, 0u);
   EXPECT_NE(details(res).find("monitor: work_conservation at"), std::string::npos) << details(res);
   // No stall: everything runs, just all of it on CPU 0.
   EXPECT_TRUE(verdicts(res, "stall").empty()) << res["monitor"]["verdicts"].dump(1);

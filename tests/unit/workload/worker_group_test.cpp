@@ -277,7 +277,7 @@ TEST(WorkerGroup, ReportSurvivesAStolenExitStatus) {
 
 // ktstr::CpuList is unsigned, so the only CPU apply_affinity can refuse is
 // one cpu_set_t cannot hold; the empty set is refused before the call.
-TEST(SchedSettings, AffinityOutsideCpuSetIsRefusedByName) {
+TEST(SchedSettings, AffinityBeyondTheKernelMaskIsRefusedByName) {
   EXPECT_KTSTR_ERROR(apply_affinity(::getpid(), {0, CPU_SETSIZE}),
                      fmt::format("worker pid {}: CPU {} out of range (cpu_set_t holds 0-{})", ::getpid(), CPU_SETSIZE,
                                  CPU_SETSIZE - 1));
