@@ -326,7 +326,9 @@ TEST_P(BadInput, ExitsTwoWithItsMessageNothingStartedNothingLeft) {
     EXPECT_TRUE(fs::last_write_time(path) == before.second) << path << "'s mtime changed";
     // A valid WAL store that is read gets SQLite's -wal/-shm (the database
     // itself stays byte-identical); refused stores must get none.
-    if (path.parent_path() != g_fixtures / "store") EXPECT_FALSE(fs::exists(path.string() + "-wal")) << path << " got a -wal file";
+    if (path.parent_path() != g_fixtures / "store") {
+      EXPECT_FALSE(fs::exists(path.string() + "-wal")) << path << " got a -wal file";
+    }
   }
 
   std::string cmd;
